@@ -1,0 +1,40 @@
+"""Configuration, read from the environment (prefix ``MAATJES_``).
+
+Every setting has a safe development default so that ``make run`` needs nothing else.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("MAATJES_SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "MAATJES_DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'maatjes.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Requests larger than this are refused with 413 (no form needs more).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAATJES_MAX_CONTENT_LENGTH", 256 * 1024))
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    TIMEZONE = "Europe/Amsterdam"
+    BOOTSTRAP_SERVE_LOCAL = True
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("MAATJES_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Number of proxies in front of gunicorn whose X-Forwarded-* headers we trust.
+    PROXY_COUNT = int(os.environ.get("MAATJES_PROXY_COUNT", "0"))
+    # Validity of a one-time "set your password" link.
+    PASSWORD_LINK_HOURS = int(os.environ.get("MAATJES_PASSWORD_LINK_HOURS", "72"))

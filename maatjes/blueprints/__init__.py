@@ -1,0 +1,51 @@
+"""Web layer: thin views that validate a form, call one domain operation, commit and redirect."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import abort, flash
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from maatjes.domain.clock import local_today
+from maatjes.domain.errors import RuleViolation
+from maatjes.extensions import db
+
+T = TypeVar("T")
+
+
+def roles_required(*roles: str) -> Callable:
+    """Log-in required, and the user's role must be one of ``roles`` (else 403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def or_404(value: T | None) -> T:
+    if value is None:
+        abort(404)
+    return value
+
+
+def today():
+    return local_today()
+
+
+def show_violation(form: FlaskForm | None, error: RuleViolation) -> None:
+    """Put a refused rule on the form field it concerns (or above the form), after rollback."""
+    db.session.rollback()
+    if form is not None and error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error.message)]
+    elif form is not None:
+        form.form_errors.append(str(error.message))
+    else:
+        flash(str(error.message), "danger")

@@ -1,0 +1,154 @@
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import case
+from sqlalchemy.orm import joinedload
+
+from maatjes.blueprints import or_404, roles_required, show_violation, today
+from maatjes.blueprints.handovers.forms import ActionForm, HandoverForm, ReferralForm
+from maatjes.domain import access, handovers, residents
+from maatjes.domain.errors import RuleViolation
+from maatjes.extensions import db
+from maatjes.labels import choices
+from maatjes.models import Handover, Role
+
+bp = Blueprint("handovers", __name__)
+
+ALL_ROLES = Role.ALL
+
+
+def _input(form: HandoverForm) -> handovers.HandoverInput:
+    return handovers.HandoverInput(
+        reason=form.reason.data or "",
+        needs=form.needs.data or "",
+        urgency=form.urgency.data,
+        consent=form.consent.data,
+        consent_on=form.consent_on.data,
+    )
+
+
+@bp.route("/handovers")
+@roles_required(*ALL_ROLES)
+def index():
+    open_first = case((Handover.status.in_(handovers.OPEN), 0), else_=1)
+    rows = db.session.scalars(
+        access.handovers_query(current_user)
+        .options(joinedload(Handover.resident), joinedload(Handover.area))
+        .order_by(open_first, Handover.status_changed_at.desc())
+        .limit(200)
+    ).all()
+    return render_template("handovers/index.html", handovers=rows)
+
+
+@bp.route("/residents/<int:resident_id>/handover", methods=["GET", "POST"])
+@roles_required(*Role.STAFF, Role.VOLUNTEER)
+def new(resident_id: int):
+    resident = or_404(access.resident(db.session, current_user, resident_id))
+    form = HandoverForm()
+    form.urgency.choices = choices("urgency")
+    if not form.is_submitted():
+        form.consent_on.data = today()
+    if form.validate_on_submit():
+        try:
+            handover = handovers.start_handover(
+                db.session, resident, _input(form), by=current_user, today=today()
+            )
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("The handover was sent to the buurtteam of %(area)s.", area=resident.area.name),
+                "success",
+            )
+            return redirect(url_for("handovers.detail", handover_id=handover.id))
+    return render_template("handovers/new.html", form=form, resident=resident)
+
+
+@bp.route("/handovers/refer", methods=["GET", "POST"])
+@roles_required(*Role.AREA_BOUND)
+def refer():
+    """The buurtteam refers a resident who needs a maatje (minimum data and consent)."""
+    form = ReferralForm()
+    form.urgency.choices = choices("urgency")
+    form.need_topics.choices = choices("need")
+    if not form.is_submitted():
+        form.consent_on.data = today()
+    if form.validate_on_submit():
+        data = residents.ResidentInput(
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            phone=form.phone.data,
+            area=current_user.area,
+            neighbourhood=form.neighbourhood.data or "",
+            languages=form.languages.parsed,
+            needs=list(form.need_topics.data or []),
+            source="buurtteam",
+            consent=form.consent.data,
+            consent_on=form.consent_on.data,
+        )
+        try:
+            resident = residents.register_resident(
+                db.session,
+                data,
+                by=current_user,
+                today=today(),
+                allow_duplicate=form.allow_duplicate.data,
+            )
+            handover = handovers.refer_to_maatjes(
+                db.session, resident, _input(form), by=current_user, today=today()
+            )
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is referred to Money Maatjes.", name=resident.name), "success")
+            return redirect(url_for("handovers.detail", handover_id=handover.id))
+    return render_template("handovers/refer.html", form=form)
+
+
+@bp.route("/handovers/<int:handover_id>")
+@roles_required(*ALL_ROLES)
+def detail(handover_id: int):
+    handover = or_404(access.handover(db.session, current_user, handover_id))
+    form = ActionForm()
+    if not form.is_submitted():
+        form.receiver_name.data = current_user.name
+    return render_template(
+        "handovers/detail.html",
+        handover=handover,
+        form=form,
+        actions=handovers.actions_for(current_user, handover),
+    )
+
+
+@bp.route("/handovers/<int:handover_id>/<action>", methods=["POST"])
+@roles_required(*ALL_ROLES)
+def act(handover_id: int, action: str):
+    handover = or_404(access.handover(db.session, current_user, handover_id))
+    if action not in handovers.TRANSITIONS:
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            handovers.transition(
+                db.session,
+                handover,
+                action,
+                by=current_user,
+                receiver_name=form.receiver_name.data or "",
+                note=form.note.data or "",
+            )
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("Handover updated."), "success")
+            return redirect(url_for("handovers.detail", handover_id=handover.id))
+    handover = or_404(access.handover(db.session, current_user, handover_id))
+    return render_template(
+        "handovers/detail.html",
+        handover=handover,
+        form=form,
+        actions=handovers.actions_for(current_user, handover),
+    ), 422

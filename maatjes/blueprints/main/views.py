@@ -1,0 +1,71 @@
+import logging
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
+
+from maatjes.blueprints import roles_required, today
+from maatjes.domain import access, contacts, weeks
+from maatjes.extensions import db
+from maatjes.models import Handover, Match, Role
+
+bp = Blueprint("main", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.role == Role.VOLUNTEER:
+        return redirect(url_for("main.home"))
+    if current_user.role in Role.AREA_BOUND:
+        return redirect(url_for("handovers.index"))
+    return redirect(url_for("lead.overview"))
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("health check: database unreachable")
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.route("/me")
+@roles_required(Role.VOLUNTEER)
+def home():
+    """The volunteer's home: my residents, this week, one tap to log a contact."""
+    day = today()
+    matches = db.session.scalars(
+        access.matches_query(current_user)
+        .where(Match.ended_on.is_(None))
+        .options(joinedload(Match.resident))
+        .order_by(Match.started_on)
+    ).all()
+    monday = weeks.week_start(day)
+    contact_days = contacts.days_by_match(db.session, [m.id for m in matches])
+    rows = []
+    for match in matches:
+        strip = weeks.match_weeks(match.started_on, None, day, contact_days.get(match.id, []))
+        rows.append((match, strip[-1] if strip else None, weeks.summarize(strip)))
+    handovers = db.session.scalars(
+        access.handovers_query(current_user)
+        .options(joinedload(Handover.resident))
+        .order_by(Handover.status_changed_at.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "main/home.html", rows=rows, today=day, monday=monday, handovers=handovers
+    )
+
+
+@bp.app_context_processor
+def inject_nav():
+    return {"Role": Role}

@@ -1,0 +1,45 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from maatjes.blueprints.fields import MultiCheckboxField
+
+
+class ContactForm(FlaskForm):
+    contact_on = DateField(_l("Date"), validators=[DataRequired()])
+    kind = RadioField(
+        _l("How"), validators=[InputRequired(message=_l("Choose how you had contact."))]
+    )
+    duration_minutes = IntegerField(_l("Duration in minutes"), validators=[Optional()])
+    topics = MultiCheckboxField(_l("Topics"))
+    stress_score = IntegerField(
+        _l("Stress score (1–10, as the resident says)"),
+        validators=[Optional()],
+        description=_l("1 = no stress, 10 = very much stress."),
+    )
+    note = TextAreaField(_l("Short note"), validators=[Length(max=1000)])
+    needs_attention = BooleanField(_l("The project lead should look at this"))
+    submit = SubmitField(_l("Save contact"))
+
+
+class EndMatchForm(FlaskForm):
+    ended_on = DateField(_l("End date"), validators=[DataRequired()])
+    outcome = SelectField(_l("Outcome"))
+    reason = TextAreaField(
+        _l("Reason or remarks"),
+        validators=[Length(max=1000)],
+        description=_l("Required when the match ends before 13 weeks."),
+    )
+    needs_new_maatje = BooleanField(
+        _l("The resident needs a new maatje (back on the waiting list)")
+    )
+    submit = SubmitField(_l("End match"))

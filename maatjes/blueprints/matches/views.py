@@ -1,0 +1,128 @@
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from maatjes.blueprints import or_404, roles_required, show_violation, today
+from maatjes.blueprints.matches.forms import ContactForm, EndMatchForm
+from maatjes.domain import access, contacts, weeks
+from maatjes.domain.errors import RuleViolation
+from maatjes.domain.matching import end_match
+from maatjes.extensions import db
+from maatjes.labels import choices
+from maatjes.models import Contact, Role
+
+bp = Blueprint("matches", __name__, url_prefix="/matches")
+
+MATCH_ROLES = (*Role.STAFF, Role.VOLUNTEER)
+
+
+def _strip(match):
+    days = [c.contact_on for c in match.contacts]
+    return weeks.match_weeks(
+        match.started_on, match.ended_on, today(), days, upcoming_to_minimum=True
+    )
+
+
+def _end_form() -> EndMatchForm:
+    form = EndMatchForm()
+    form.outcome.choices = choices("outcome")
+    if not form.is_submitted():
+        form.ended_on.data = today()
+    return form
+
+
+def _render_detail(match, end_form: EndMatchForm | None, status: int = 200):
+    strip = _strip(match)
+    page = render_template(
+        "matches/detail.html",
+        match=match,
+        strip=strip,
+        summary=weeks.summarize(strip),
+        minimum=weeks.MINIMUM_WEEKS,
+        end_form=end_form if match.is_active and current_user.is_staff else None,
+        show_contacts=access.may_see_contacts(current_user, match),
+    )
+    return page, status
+
+
+@bp.route("/<int:match_id>")
+@roles_required(*MATCH_ROLES)
+def detail(match_id: int):
+    match = or_404(access.match(db.session, current_user, match_id))
+    return _render_detail(match, _end_form())
+
+
+@bp.route("/<int:match_id>/contacts/new", methods=["GET", "POST"])
+@roles_required(*MATCH_ROLES)
+def log_contact(match_id: int):
+    match = or_404(access.match(db.session, current_user, match_id))
+    if not match.is_active:
+        flash(_("This match has ended; no contacts can be added."), "warning")
+        return redirect(url_for("matches.detail", match_id=match.id))
+    form = ContactForm()
+    form.kind.choices = choices("contact_kind")
+    form.topics.choices = choices("need")
+    if not form.is_submitted():
+        form.contact_on.data = today()
+    if form.validate_on_submit():
+        data = contacts.ContactInput(
+            contact_on=form.contact_on.data,
+            kind=form.kind.data,
+            duration_minutes=form.duration_minutes.data,
+            topics=list(form.topics.data or []),
+            stress_score=form.stress_score.data,
+            note=form.note.data or "",
+            needs_attention=form.needs_attention.data,
+        )
+        try:
+            contacts.log_contact(db.session, match, data, by=current_user, today=today())
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("Contact saved."), "success")
+            if current_user.role == Role.VOLUNTEER:
+                return redirect(url_for("main.home"))
+            return redirect(url_for("matches.detail", match_id=match.id))
+    return render_template("matches/contact.html", match=match, form=form)
+
+
+@bp.route("/<int:match_id>/end", methods=["POST"])
+@roles_required(*Role.STAFF)
+def end(match_id: int):
+    match = or_404(access.match(db.session, current_user, match_id))
+    form = _end_form()
+    if form.validate_on_submit():
+        try:
+            end_match(
+                db.session,
+                match,
+                ended_on=form.ended_on.data,
+                outcome=form.outcome.data,
+                reason=form.reason.data or "",
+                needs_new_maatje=form.needs_new_maatje.data,
+                today=today(),
+            )
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("The match has ended."), "success")
+            return redirect(url_for("matches.detail", match_id=match.id))
+    match = or_404(access.match(db.session, current_user, match_id))
+    return _render_detail(match, form, 422)
+
+
+@bp.route("/contacts/<int:contact_id>/handled", methods=["POST"])
+@roles_required(*Role.STAFF)
+def attention_handled(contact_id: int):
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    contact = or_404(db.session.scalar(select(Contact).where(Contact.id == contact_id)))
+    contacts.mark_attention_handled(db.session, contact)
+    db.session.commit()
+    flash(_("Marked as handled."), "success")
+    return redirect(url_for("lead.overview"))

@@ -1,0 +1,49 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField
+
+RESIDENT_LANGUAGE_HINT = _l(
+    "In order of preference, ISO 639 codes separated by commas: nl, en, srn (Sranantongo), pap"
+    " (Papiamento), tw (Twi), fat (Fante). A code without a standard name: hns=Sarnami Hindustani."
+)
+
+
+class ResidentForm(FlaskForm):
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
+    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
+    area = SelectField(_l("Area"), coerce=int)
+    neighbourhood = StringField(
+        _l("Neighbourhood"),
+        validators=[Length(max=80)],
+        description=_l("For example Holendrecht, K-buurt, Reigersbos."),
+    )
+    languages = LanguageListField(
+        _l("Languages they want help in"),
+        validators=[DataRequired(), Length(max=300)],
+        description=RESIDENT_LANGUAGE_HINT,
+    )
+    needs = MultiCheckboxField(_l("Needs help with"))
+    source = SelectField(_l("Came in through"))
+    consent = BooleanField(
+        _l("The resident consents to the processing of their data for Money Maatjes")
+    )
+    consent_on = DateField(_l("Consent given on"), validators=[Optional()])
+    allow_duplicate = BooleanField(_l("Register anyway (this is a different person)"))
+    submit = SubmitField(_l("Save"))
+
+
+class MatchForm(FlaskForm):
+    volunteer = RadioField(
+        _l("Volunteer"),
+        coerce=int,
+        validate_choice=True,
+        validators=[DataRequired(message=_l("Choose a volunteer."))],
+    )
+    started_on = DateField(
+        _l("Date of the intake meeting (start of the match)"), validators=[DataRequired()]
+    )
+    submit = SubmitField(_l("Confirm match"))

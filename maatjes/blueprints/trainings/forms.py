@@ -1,0 +1,28 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class TrainingForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    kind = SelectField(
+        _l("Kind"),
+        description=_l(
+            "The basic training and then the Money Maatje training make a volunteer matchable."
+        ),
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=1000)])
+    submit = SubmitField(_l("Save"))
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    trainer_organisation = SelectField(_l("Trainer organisation"), coerce=int)
+    submit = SubmitField(_l("Add session"))
+
+
+class AttendanceForm(FlaskForm):
+    volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[DataRequired()])
+    completed = BooleanField(_l("Completed the training"))
+    submit = SubmitField(_l("Record"))

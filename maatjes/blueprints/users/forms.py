@@ -1,0 +1,24 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Email(message=_l("Give a valid e-mail address."), check_deliverability=False),
+        ],
+        description=_l("Used to log in. No e-mail is sent."),
+    )
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    area = SelectField(
+        _l("Area"),
+        coerce=int,
+        description=_l("Only for buurtteam staff and Linking Pins."),
+    )
+    submit = SubmitField(_l("Create account"))

@@ -1,0 +1,52 @@
+"""``flask maatjes …`` commands."""
+
+import click
+from flask import current_app, url_for
+from flask.cli import with_appcontext
+
+from maatjes.domain.errors import RuleViolation
+from maatjes.extensions import db
+
+maatjes_cli = click.Group("maatjes", help="Money Maatjes commands.")
+
+
+@maatjes_cli.command("demo")
+@with_appcontext
+def demo_command():
+    """Load demo data drawn from the seeds (safe to run twice) and print the logins."""
+    from maatjes.demo import DEMO_PASSWORD, load_demo
+
+    logins = load_demo(db.session)
+    db.session.commit()
+    click.echo(f"Demo data loaded. Log in with any of these (password: {DEMO_PASSWORD}):")
+    for role, email in logins:
+        click.echo(f"  {role:<12} {email}")
+
+
+@maatjes_cli.command("create-user")
+@click.argument("email")
+@click.argument("name")
+@click.option("--role", default="admin", show_default=True)
+@with_appcontext
+def create_user_command(email: str, name: str, role: str):
+    """Create an account (e.g. the first admin) and print its one-time password link."""
+    from maatjes.domain import accounts
+    from maatjes.domain.clock import now_utc
+
+    try:
+        _user, token = accounts.create_user(
+            db.session,
+            email=email,
+            name=name,
+            role=role,
+            area=None,
+            by=None,
+            now=now_utc().replace(tzinfo=None),
+            link_hours=current_app.config["PASSWORD_LINK_HOURS"],
+        )
+    except RuleViolation as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    with current_app.test_request_context(base_url=base):
+        click.echo(url_for("auth.set_password", token=token, _external=True))

@@ -1,0 +1,410 @@
+"""Demo data drawn from the seeds: the organisations that supplied the first Money Maatjes,
+the three areas of Zuidoost with their buurtteams and Linking Pins, eight volunteers, residents
+waiting and matched, contacts and handovers. Dates are relative to today so the weeks look alive.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from maatjes.domain import accounts, handovers, matching, residents
+from maatjes.domain.clock import local_today, now_utc
+from maatjes.domain.contacts import ContactInput, log_contact
+from maatjes.domain.handovers import HandoverInput
+from maatjes.domain.languages import LanguageChoice
+from maatjes.domain.training import record_attendance
+from maatjes.domain.volunteers import VolunteerInput, save_volunteer
+from maatjes.models import (
+    Area,
+    Language,
+    Organisation,
+    Role,
+    Training,
+    TrainingSession,
+    User,
+)
+
+DEMO_PASSWORD = "maatjes-demo"
+DOMAIN = "demo.moneymaatjes.nl"
+
+AREAS = ("Bijlmer-Centrum", "Bijlmer-Oost", "Gaasperdam/Driemond")
+MEMBERS = (
+    "Cirkel van Harmonie",
+    "SES",
+    "ProFor",
+    "Recogin",
+    "Buurtwerkkamers",
+    "SynchronPlus",
+    "P-team",
+    "Stichting Kankerlotgenoten",
+    "Venzo",
+    "Mfantsiman Association",
+)
+PARTNERS = ("Burgeracademie", "Humanitas")
+TRAININGS = (
+    ("Basistraining vrijwilligers", "basic"),
+    ("Money Maatje training", "money_maatje"),
+    ("Meldcode huiselijk geweld", "other"),
+)
+
+# name, organisation, languages, areas, fully trained
+VOLUNTEERS = (
+    ("Akosua Boateng", "Recogin", "tw, ak, en, nl", ("Bijlmer-Oost",), True),
+    ("Kwame Mensah", "Mfantsiman Association", "fat, tw, en", ("Bijlmer-Centrum",), True),
+    ("Shanti Ramdin", "SynchronPlus", "hns, nl, hi", ("Gaasperdam/Driemond",), True),
+    ("Marisol Pietersz", "Cirkel van Harmonie", "pap, nl, es", ("Bijlmer-Oost",), True),
+    ("Ricardo Doorson", "Buurtwerkkamers", "srn, nl", ("Bijlmer-Centrum", "Bijlmer-Oost"), True),
+    ("Fatima El Amrani", "P-team", "ar, fr, nl", ("Gaasperdam/Driemond",), True),
+    ("Joana Tavares", "SES", "pt, es, nl", ("Bijlmer-Centrum",), True),
+    ("Emre Yilmaz", "Stichting Kankerlotgenoten", "tr, nl", ("Bijlmer-Oost",), False),
+)
+
+# first, last, phone, area, neighbourhood, languages, needs, source, weeks ago matched to
+RESIDENTS = (
+    (
+        "Ama",
+        "Owusu",
+        "06 1100 0001",
+        "Bijlmer-Oost",
+        "K-buurt",
+        "tw, en",
+        ["debts", "tax_office"],
+        "buurtteam",
+        ("Akosua Boateng", 9),
+    ),
+    (
+        "Kofi",
+        "Asante",
+        "06 1100 0002",
+        "Bijlmer-Centrum",
+        "F-buurt",
+        "fat, en",
+        ["paperwork", "allowances"],
+        "member_organisation",
+        ("Kwame Mensah", 14),
+    ),
+    (
+        "Efua",
+        "Quaye",
+        "06 1100 0003",
+        "Bijlmer-Centrum",
+        "H-buurt",
+        "fat, tw",
+        ["budgeting"],
+        "ijssie",
+        ("Kwame Mensah", 4),
+    ),
+    (
+        "Sunita",
+        "Jagesar",
+        "06 1100 0004",
+        "Gaasperdam/Driemond",
+        "Reigersbos",
+        "hns, nl",
+        ["debts", "buurtteam"],
+        "self",
+        ("Shanti Ramdin", 6),
+    ),
+    (
+        "Glenn",
+        "Kromodimedjo",
+        "06 1100 0005",
+        "Bijlmer-Centrum",
+        "Kraaiennest",
+        "srn, nl",
+        ["tax_office"],
+        "buurtteam",
+        ("Ricardo Doorson", 2),
+    ),
+    (
+        "Yaa",
+        "Agyeman",
+        "06 1100 0006",
+        "Bijlmer-Oost",
+        "Holendrecht",
+        "tw",
+        ["paperwork"],
+        "ijssie",
+        None,
+    ),
+    (
+        "Abena",
+        "Darko",
+        "06 1100 0007",
+        "Bijlmer-Centrum",
+        "K-buurt",
+        "fat",
+        ["debts"],
+        "buurtteam",
+        None,
+    ),
+    (
+        "Rudsel",
+        "Martina",
+        "06 1100 0008",
+        "Bijlmer-Oost",
+        "Holendrecht",
+        "pap, nl",
+        ["allowances", "budgeting"],
+        "member_organisation",
+        None,
+    ),
+    (
+        "Ayşe",
+        "Demir",
+        "06 1100 0009",
+        "Bijlmer-Oost",
+        "Venserpolder",
+        "tr",
+        ["paperwork"],
+        "self",
+        None,
+    ),
+    (
+        "Marlon",
+        "Pinas",
+        "06 1100 0010",
+        "Bijlmer-Centrum",
+        "E-buurt",
+        "srn",
+        ["debts"],
+        "ijssie",
+        None,
+    ),
+)
+
+
+def _get_or_create(session: Session, model, defaults: dict | None = None, **keys):
+    row = session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        row = model(**keys, **(defaults or {}))
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _user(session: Session, email: str, name: str, role: str, area: Area | None = None) -> User:
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        now = now_utc().replace(tzinfo=None)
+        user, _token = accounts.create_user(
+            session,
+            email=email,
+            name=name,
+            role=role,
+            area=area,
+            by=None,
+            now=now,
+            link_hours=1,
+        )
+        accounts.set_password(user, DEMO_PASSWORD)
+    return user
+
+
+def _codes(text: str) -> list[LanguageChoice]:
+    return [LanguageChoice(code.strip()) for code in text.split(",")]
+
+
+def load_demo(session: Session, today: date | None = None) -> list[tuple[str, str]]:
+    """Load the demo; returns (role, e-mail) of the demo logins. A second run adds nothing."""
+    today = today or local_today()
+    areas = {name: _get_or_create(session, Area, name=name) for name in AREAS}
+    orgs = {
+        name: _get_or_create(session, Organisation, {"kind": "member"}, name=name)
+        for name in MEMBERS
+    }
+    for name in PARTNERS:
+        orgs[name] = _get_or_create(session, Organisation, {"kind": "partner"}, name=name)
+    _get_or_create(session, Language, {"custom_name": "Sarnami Hindustani"}, code="hns")
+    trainings = {
+        kind: _get_or_create(session, Training, {"kind": kind}, name=name)
+        for name, kind in TRAININGS
+    }
+
+    logins = [
+        ("admin", f"admin@{DOMAIN}"),
+        ("lead", f"lead@{DOMAIN}"),
+        ("volunteer", f"akosua@{DOMAIN}"),
+        ("volunteer", f"kwame@{DOMAIN}"),
+        ("buurtteam", f"buurtteam.oost@{DOMAIN}"),
+        ("linking_pin", f"linkingpin.oost@{DOMAIN}"),
+        ("buurtteam", f"buurtteam.centrum@{DOMAIN}"),
+        ("linking_pin", f"linkingpin.gaasperdam@{DOMAIN}"),
+    ]
+    if session.scalar(select(User.id).where(User.email == f"lead@{DOMAIN}")):
+        return logins  # the scenario below is loaded once
+
+    _user(session, f"admin@{DOMAIN}", "Sandra Venzo (Venzo)", Role.ADMIN)
+    lead = _user(session, f"lead@{DOMAIN}", "Marcel Gravenberch (ProFor)", Role.LEAD)
+    short = {
+        "Bijlmer-Centrum": "centrum",
+        "Bijlmer-Oost": "oost",
+        "Gaasperdam/Driemond": "gaasperdam",
+    }
+    area_users = {}
+    for area_name, key in short.items():
+        area = areas[area_name]
+        area_users[area_name] = _user(
+            session, f"buurtteam.{key}@{DOMAIN}", f"Buurtteam {area_name}", Role.BUURTTEAM, area
+        )
+        _user(
+            session,
+            f"linkingpin.{key}@{DOMAIN}",
+            f"Linking Pin {area_name}",
+            Role.LINKING_PIN,
+            area,
+        )
+
+    basic = TrainingSession(
+        training=trainings["basic"],
+        held_on=today - timedelta(days=140),
+        trainer_organisation=orgs["ProFor"],
+    )
+    money = TrainingSession(
+        training=trainings["money_maatje"],
+        held_on=today - timedelta(days=120),
+        trainer_organisation=orgs["ProFor"],
+    )
+    meldcode = TrainingSession(
+        training=trainings["other"],
+        held_on=today - timedelta(days=60),
+        trainer_organisation=orgs["Burgeracademie"],
+    )
+    session.add_all([basic, money, meldcode])
+
+    volunteers = {}
+    for name, org, langs, area_names, trained in VOLUNTEERS:
+        first = name.split()[0].lower()
+        user = _user(session, f"{first}@{DOMAIN}", name, Role.VOLUNTEER)
+        volunteer = save_volunteer(
+            session,
+            None,
+            VolunteerInput(
+                name=name,
+                organisation=orgs[org],
+                phone=f"06 2200 00{len(volunteers) + 1:02d}",
+                email=f"{first}@{DOMAIN}",
+                languages=_codes(langs),
+                areas=[areas[a] for a in area_names],
+                availability="Doordeweeks 's avonds, zaterdagochtend",
+                vog_date=today - timedelta(days=200),
+                user=user,
+            ),
+            today=today,
+        )
+        record_attendance(session, volunteer, basic, completed=True)
+        if trained:
+            record_attendance(session, volunteer, money, completed=True)
+        volunteers[name] = volunteer
+    record_attendance(session, volunteers["Akosua Boateng"], meldcode, completed=True)
+
+    for first, last, phone, area, hood, langs, needs, source, matched in RESIDENTS:
+        resident = residents.register_resident(
+            session,
+            residents.ResidentInput(
+                first_name=first,
+                last_name=last,
+                phone=phone,
+                area=areas[area],
+                neighbourhood=hood,
+                languages=_codes(langs),
+                needs=needs,
+                source=source,
+                consent=True,
+                consent_on=today - timedelta(weeks=(matched[1] if matched else 1) + 1),
+            ),
+            by=lead,
+            today=today,
+        )
+        if not matched:
+            continue
+        volunteer_name, weeks_ago = matched
+        volunteer = volunteers[volunteer_name]
+        start = today - timedelta(weeks=weeks_ago)
+        match = matching.assign_resident(
+            session,
+            volunteer_id=volunteer.id,
+            resident=resident,
+            started_on=start,
+            by=lead,
+            today=start,
+        )
+        for week in range(weeks_ago + 1):
+            day = start + timedelta(weeks=week, days=1)
+            # leave last week open for one resident, and this week open for most
+            if day > today or (first == "Ama" and week == weeks_ago - 1):
+                continue
+            if week == weeks_ago and first != "Kofi":
+                continue
+            log_contact(
+                session,
+                match,
+                ContactInput(
+                    contact_on=day,
+                    kind=("visit" if week % 3 == 0 else "phone"),
+                    duration_minutes=30 + 15 * (week % 3),
+                    topics=needs[:1],
+                    stress_score=max(2, 8 - week // 2),
+                    note="",
+                    needs_attention=(first == "Sunita" and week == weeks_ago - 1),
+                ),
+                by=volunteer.user,
+                today=today,
+            )
+
+    ama = _resident(session, "Ama")
+    handovers.start_handover(
+        session,
+        ama,
+        HandoverInput(
+            reason="Schulden bij meerdere schuldeisers; formele schuldhulp nodig.",
+            needs="Aanmelding schuldhulpverlening, samen met maatje naar eerste gesprek.",
+            urgency="urgent",
+            consent=True,
+            consent_on=today - timedelta(days=3),
+        ),
+        by=volunteers["Akosua Boateng"].user,
+        today=today,
+    )
+    sunita = _resident(session, "Sunita")
+    sent = handovers.start_handover(
+        session,
+        sunita,
+        HandoverInput(
+            reason="Huurachterstand; buurtteam kan met verhuurder bemiddelen.",
+            needs="Contact met woningcorporatie.",
+            urgency="normal",
+            consent=True,
+            consent_on=today - timedelta(days=10),
+        ),
+        by=volunteers["Shanti Ramdin"].user,
+        today=today,
+    )
+    linking_pin = session.scalar(
+        select(User).where(User.email == f"linkingpin.gaasperdam@{DOMAIN}")
+    )
+    handovers.transition(session, sent, "accept", by=linking_pin, receiver_name="Linda de Vries")
+
+    marlon = _resident(session, "Marlon")
+    handovers.refer_to_maatjes(
+        session,
+        marlon,
+        HandoverInput(
+            reason="Zoekt iemand die Sranantongo spreekt voor hulp met post en schulden.",
+            needs="Wekelijks samen de post doornemen.",
+            urgency="normal",
+            consent=True,
+            consent_on=today - timedelta(days=2),
+        ),
+        by=area_users["Bijlmer-Centrum"],
+        today=today,
+    )
+    session.flush()
+    return logins
+
+
+def _resident(session: Session, first_name: str):
+    from maatjes.models import Resident
+
+    return session.scalar(select(Resident).where(Resident.first_name == first_name))

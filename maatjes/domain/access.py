@@ -1,0 +1,92 @@
+"""Need to know: who may see which resident, match and handover. Every read goes through here.
+
+- Leads and admins see everything.
+- A volunteer sees their own matches and the residents they actively support.
+- Buurtteam staff and Linking Pins see only the handovers of their own area, and of the resident
+  only what a handover shows (never contacts, stress scores or notes).
+Anything a user may not see is reported as absent (404), so existence does not leak.
+"""
+
+from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy.orm import Session
+
+from maatjes.models import Handover, Match, Resident, Role, User, Volunteer
+
+
+def volunteer_for(session: Session, user: User) -> Volunteer | None:
+    if user.role != Role.VOLUNTEER:
+        return None
+    return session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+
+
+def _supports(user: User):
+    """SQL: the resident has an active match with this user's volunteer record."""
+    return exists().where(
+        Match.resident_id == Resident.id,
+        Match.ended_on.is_(None),
+        Match.volunteer_id == Volunteer.id,
+        Volunteer.user_id == user.id,
+    )
+
+
+def residents_query(user: User) -> Select[tuple[Resident]]:
+    query = select(Resident)
+    if user.role in Role.STAFF:
+        return query
+    if user.role == Role.VOLUNTEER:
+        return query.where(_supports(user))
+    return query.where(false())
+
+
+def matches_query(user: User) -> Select[tuple[Match]]:
+    query = select(Match)
+    if user.role in Role.STAFF:
+        return query
+    if user.role == Role.VOLUNTEER:
+        return query.join(Volunteer, Volunteer.id == Match.volunteer_id).where(
+            Volunteer.user_id == user.id
+        )
+    return query.where(false())
+
+
+def handovers_query(user: User) -> Select[tuple[Handover]]:
+    query = select(Handover)
+    if user.role in Role.STAFF:
+        return query
+    if user.role in Role.AREA_BOUND:
+        return query.where(Handover.area_id == user.area_id)
+    if user.role == Role.VOLUNTEER:
+        supports = exists().where(
+            Match.resident_id == Handover.resident_id,
+            Match.ended_on.is_(None),
+            Match.volunteer_id == Volunteer.id,
+            Volunteer.user_id == user.id,
+        )
+        return query.where(or_(Handover.sender_id == user.id, supports))
+    return query.where(false())
+
+
+def resident(session: Session, user: User, resident_id: int) -> Resident | None:
+    return session.scalar(residents_query(user).where(Resident.id == resident_id))
+
+
+def match(session: Session, user: User, match_id: int) -> Match | None:
+    return session.scalar(matches_query(user).where(Match.id == match_id))
+
+
+def handover(session: Session, user: User, handover_id: int) -> Handover | None:
+    return session.scalar(handovers_query(user).where(Handover.id == handover_id))
+
+
+def may_hand_over(session: Session, user: User, target: Resident) -> bool:
+    if user.role in Role.STAFF:
+        return True
+    if user.role == Role.VOLUNTEER:
+        return resident(session, user, target.id) is not None
+    return False
+
+
+def may_see_contacts(user: User, target: Match) -> bool:
+    if user.role in Role.STAFF:
+        return True
+    return target.volunteer.user_id == user.id

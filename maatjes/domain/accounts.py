@@ -1,0 +1,111 @@
+"""Accounts: creating users, one-time password links, Argon2id passwords."""
+
+import contextlib
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from maatjes.domain.errors import RuleViolation
+from maatjes.models import Area, Role, User
+
+_hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id (RFC 9106 low-memory profile)
+_DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    area: Area | None,
+    by: User | None,
+    now: datetime,
+    link_hours: int,
+) -> tuple[User, str]:
+    """Create an account without a password; returns the user and a one-time set-password token."""
+    if role not in Role.ALL:
+        raise RuleViolation(_l("Choose a role."), field="role")
+    if by is not None and by.role == Role.LEAD and role == Role.ADMIN:
+        raise RuleViolation(_l("Only pact support staff can create staff accounts."), field="role")
+    if role in Role.AREA_BOUND and area is None:
+        raise RuleViolation(_l("Buurtteam staff and Linking Pins need an area."), field="area")
+    email = normalize_email(email)
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise RuleViolation(_l("There is already an account with this e-mail address."), "email")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        area=area if role in Role.AREA_BOUND else None,
+    )
+    session.add(user)
+    token = issue_password_link(user, now=now, link_hours=link_hours)
+    session.flush()
+    return user, token
+
+
+def issue_password_link(user: User, *, now: datetime, link_hours: int) -> str:
+    token = secrets.token_urlsafe(32)
+    user.password_token_hash = _token_digest(token)
+    user.password_token_expires = now + timedelta(hours=link_hours)
+    return token
+
+
+def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    user = session.scalar(select(User).where(User.password_token_hash == _token_digest(token)))
+    if user is None or not user.active:
+        return None
+    if user.password_token_expires is None or user.password_token_expires < now:
+        return None
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise RuleViolation(_l("Use at least %(n)d characters.", n=MIN_PASSWORD), field="password")
+    if len(password) > MAX_PASSWORD:
+        raise RuleViolation(_l("Use at most %(n)d characters.", n=MAX_PASSWORD), field="password")
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_rules(password)
+    user.password_hash = _hasher.hash(password)
+    user.password_token_hash = None
+    user.password_token_expires = None
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None or not user.password_hash or len(password) > MAX_PASSWORD:
+        # Spend the same time as a real check, so timing does not reveal which accounts exist.
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password[:MAX_PASSWORD] + "x")
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user

@@ -1,0 +1,73 @@
+"""Logging contacts between a volunteer and their resident."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from maatjes.domain.errors import RuleViolation
+from maatjes.models import CONTACT_KINDS, NEEDS, Contact, Match, User, utcnow
+
+
+@dataclass
+class ContactInput:
+    contact_on: date
+    kind: str
+    duration_minutes: int | None = None
+    topics: list[str] = field(default_factory=list)
+    stress_score: int | None = None
+    note: str = ""
+    needs_attention: bool = False
+
+
+def log_contact(session: Session, match: Match, data: ContactInput, *, by: User, today: date):
+    if data.contact_on > today:
+        raise RuleViolation(_l("A contact cannot be in the future."), field="contact_on")
+    if data.contact_on < match.started_on:
+        raise RuleViolation(_l("This date is before the match started."), field="contact_on")
+    if match.ended_on and data.contact_on > match.ended_on:
+        raise RuleViolation(_l("This date is after the match ended."), field="contact_on")
+    if data.kind not in CONTACT_KINDS:
+        raise RuleViolation(_l("Choose how you had contact."), field="kind")
+    if data.stress_score is not None and not 1 <= data.stress_score <= 10:
+        raise RuleViolation(_l("The stress score is a number from 1 to 10."), field="stress_score")
+    if data.duration_minutes is not None and not 1 <= data.duration_minutes <= 1440:
+        raise RuleViolation(
+            _l("The duration is between 1 and 1440 minutes."), field="duration_minutes"
+        )
+    unknown = set(data.topics) - set(NEEDS)
+    if unknown:
+        raise RuleViolation(_l("Choose topics from the list."), field="topics")
+    contact = Contact(
+        match=match,
+        contact_on=data.contact_on,
+        kind=data.kind,
+        duration_minutes=data.duration_minutes,
+        topics=list(data.topics),
+        stress_score=data.stress_score,
+        note=data.note.strip(),
+        needs_attention=data.needs_attention,
+        logged_by_id=by.id,
+    )
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def mark_attention_handled(session: Session, contact: Contact) -> None:
+    if contact.needs_attention and contact.attention_handled_at is None:
+        contact.attention_handled_at = utcnow()
+        session.flush()
+
+
+def days_by_match(session: Session, match_ids: list[int]) -> dict[int, list[date]]:
+    """The contact days of several matches in one query, for their week strips."""
+    result: dict[int, list[date]] = {}
+    if not match_ids:
+        return result
+    query = select(Contact.match_id, Contact.contact_on).where(Contact.match_id.in_(match_ids))
+    for match_id, day in session.execute(query):
+        result.setdefault(match_id, []).append(day)
+    return result

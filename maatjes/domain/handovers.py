@@ -1,0 +1,177 @@
+"""Warm handovers between Money Maatjes and the buurtteam of the resident's area.
+
+A handover has a named sender, the resident's consent to share, a named contact at the receiver
+once accepted, and a timeline of who changed its status when. It runs both ways.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from maatjes.domain import access
+from maatjes.domain.errors import RuleViolation
+from maatjes.models import (
+    TO_BUURTTEAM,
+    TO_MAATJES,
+    Handover,
+    HandoverEvent,
+    Resident,
+    Role,
+    User,
+    utcnow,
+)
+from maatjes.models.handover import URGENCIES
+
+SENT = "sent"
+ACCEPTED = "accepted"
+FIRST_CONTACT = "first_contact"
+COMPLETED = "completed"
+DECLINED = "declined"
+RETURNED = "returned"
+
+OPEN = (SENT, ACCEPTED, FIRST_CONTACT)
+
+# action -> (from statuses, to status)
+TRANSITIONS = {
+    "accept": ((SENT,), ACCEPTED),
+    "decline": ((SENT,), DECLINED),
+    "first_contact": ((ACCEPTED,), FIRST_CONTACT),
+    "complete": ((FIRST_CONTACT,), COMPLETED),
+    "return": ((ACCEPTED, FIRST_CONTACT), RETURNED),
+}
+
+
+def can_receive(user: User, handover: Handover) -> bool:
+    """Whether the user acts for the receiving side of this handover."""
+    if user.role in Role.STAFF:
+        return True
+    if handover.direction == TO_BUURTTEAM:
+        return user.role in Role.AREA_BOUND and user.area_id == handover.area_id
+    return False
+
+
+def actions_for(user: User, handover: Handover) -> list[str]:
+    if not can_receive(user, handover):
+        return []
+    return [name for name, (sources, _to) in TRANSITIONS.items() if handover.status in sources]
+
+
+def _event(handover: Handover, by: User, note: str = "") -> None:
+    handover.events.append(HandoverEvent(by_id=by.id, status=handover.status, note=note))
+    handover.status_changed_at = utcnow()
+
+
+@dataclass
+class HandoverInput:
+    reason: str
+    needs: str
+    urgency: str
+    consent: bool
+    consent_on: date | None
+
+
+def _check_input(data: HandoverInput, today: date) -> date:
+    if not data.consent or data.consent_on is None:
+        raise RuleViolation(
+            _l("Without the resident's consent to share with the buurtteam nothing is sent."),
+            field="consent",
+        )
+    if data.consent_on > today:
+        raise RuleViolation(_l("The consent date cannot be in the future."), field="consent_on")
+    if not data.reason.strip():
+        raise RuleViolation(_l("Say why the resident is handed over."), field="reason")
+    if data.urgency not in URGENCIES:
+        raise RuleViolation(_l("Choose an urgency."), field="urgency")
+    return data.consent_on
+
+
+def start_handover(
+    session: Session, resident: Resident, data: HandoverInput, *, by: User, today: date
+) -> Handover:
+    """A volunteer or lead hands a resident to the buurtteam of the resident's area."""
+    if not access.may_hand_over(session, by, resident):
+        raise RuleViolation(_l("You cannot hand over this resident."))
+    consent_on = _check_input(data, today)
+    open_one = session.scalar(
+        select(Handover.id).where(
+            Handover.resident_id == resident.id,
+            Handover.direction == TO_BUURTTEAM,
+            Handover.status.in_(OPEN),
+        )
+    )
+    if open_one:
+        raise RuleViolation(_l("There is already an open handover for this resident."))
+    handover = Handover(
+        resident=resident,
+        direction=TO_BUURTTEAM,
+        area_id=resident.area_id,
+        sender_id=by.id,
+        reason=data.reason.strip(),
+        needs=data.needs.strip(),
+        urgency=data.urgency,
+        consent_on=consent_on,
+        status=SENT,
+    )
+    session.add(handover)
+    _event(handover, by)
+    session.flush()
+    return handover
+
+
+def refer_to_maatjes(
+    session: Session, resident: Resident, data: HandoverInput, *, by: User, today: date
+) -> Handover:
+    """The buurtteam refers a resident (already registered with consent) to Money Maatjes."""
+    consent_on = _check_input(data, today)
+    handover = Handover(
+        resident=resident,
+        direction=TO_MAATJES,
+        area_id=resident.area_id,
+        sender_id=by.id,
+        reason=data.reason.strip(),
+        needs=data.needs.strip(),
+        urgency=data.urgency,
+        consent_on=consent_on,
+        status=SENT,
+    )
+    session.add(handover)
+    _event(handover, by)
+    session.flush()
+    return handover
+
+
+def transition(
+    session: Session,
+    handover: Handover,
+    action: str,
+    *,
+    by: User,
+    receiver_name: str = "",
+    note: str = "",
+) -> None:
+    if action not in TRANSITIONS:
+        raise RuleViolation(_l("Unknown step."))
+    if not can_receive(by, handover):
+        raise RuleViolation(_l("Only the receiving side can change this handover."))
+    sources, target = TRANSITIONS[action]
+    if handover.status not in sources:
+        raise RuleViolation(_l("This step is not possible any more; the page was out of date."))
+    note = note.strip()
+    if action == "accept":
+        receiver_name = receiver_name.strip()
+        if not receiver_name:
+            raise RuleViolation(
+                _l("Name the contact person who will meet the resident."), field="receiver_name"
+            )
+        handover.receiver_name = receiver_name
+        handover.receiver_id = by.id
+    if action in ("decline", "return") and not note:
+        raise RuleViolation(_l("Give a reason."), field="note")
+    if action == "decline":
+        handover.decline_reason = note
+    handover.status = target
+    _event(handover, by, note)
+    session.flush()

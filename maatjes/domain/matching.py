@@ -1,0 +1,273 @@
+"""Matching residents with volunteers: language match, training gate and at most two residents.
+
+"At most two" holds under concurrency: the volunteer's row is locked (``FOR UPDATE`` on
+PostgreSQL; on SQLite every transaction is ``BEGIN IMMEDIATE``), and a partial unique index on
+(volunteer, slot) over active matches is the backstop if anything slips past.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from maatjes.domain import weeks
+from maatjes.domain.errors import RuleViolation
+from maatjes.domain.training import matchable_clause, require_matchable
+from maatjes.models import OUTCOMES, Match, Resident, ResidentLanguage, User, Volunteer
+from maatjes.models.volunteer import volunteer_areas, volunteer_languages
+
+MAX_ACTIVE_RESIDENTS = 2
+SLOTS = tuple(range(1, MAX_ACTIVE_RESIDENTS + 1))
+# How far the intake meeting (the match's start) may lie from today.
+START_WINDOW_PAST = timedelta(days=90)
+START_WINDOW_FUTURE = timedelta(days=30)
+
+
+def active_count():
+    """Correlated subquery: how many active residents the volunteer has."""
+    return (
+        select(func.count(Match.id))
+        .where(Match.volunteer_id == Volunteer.id, Match.ended_on.is_(None))
+        .correlate(Volunteer)
+        .scalar_subquery()
+    )
+
+
+def has_room_clause() -> ColumnElement[bool]:
+    return and_(matchable_clause(), active_count() < MAX_ACTIVE_RESIDENTS)
+
+
+def waiting_clause() -> ColumnElement[bool]:
+    """A resident is waiting when not closed and without an active match."""
+    return and_(
+        Resident.closed_on.is_(None),
+        ~exists().where(Match.resident_id == Resident.id, Match.ended_on.is_(None)),
+    )
+
+
+@dataclass
+class Suggestion:
+    volunteer: Volunteer
+    active: int
+    shared_languages: list[str]
+    works_in_area: bool
+    rank: tuple = field(default=())
+
+
+def suggestions(session: Session, resident: Resident) -> list[Suggestion]:
+    """Eligible volunteers for a resident, best first.
+
+    Eligible: passes the training gate, has room, and speaks one of the resident's languages.
+    Ranked by the resident's language preference, then working in the resident's area, then the
+    lightest caseload.
+    """
+    codes = resident.language_codes
+    if not codes:
+        return []
+    count = active_count()
+    rows = session.execute(
+        select(Volunteer, count)
+        .where(
+            has_room_clause(),
+            exists().where(
+                volunteer_languages.c.volunteer_id == Volunteer.id,
+                volunteer_languages.c.language_code.in_(codes),
+            ),
+        )
+        .options(
+            selectinload(Volunteer.languages),
+            selectinload(Volunteer.areas),
+            joinedload(Volunteer.organisation),
+        )
+    ).all()
+    preference = {code: rank for rank, code in enumerate(codes)}
+    result = []
+    for volunteer, active in rows:
+        shared = sorted(
+            (c for c in volunteer.language_codes if c in preference), key=preference.__getitem__
+        )
+        in_area = any(area.id == resident.area_id for area in volunteer.areas)
+        rank = (preference[shared[0]], not in_area, active, volunteer.name.lower())
+        result.append(Suggestion(volunteer, active, shared, in_area, rank))
+    result.sort(key=lambda s: s.rank)
+    return result
+
+
+def _check_start(start: date, today: date) -> None:
+    if start > today + START_WINDOW_FUTURE:
+        raise RuleViolation(
+            _l("The intake meeting can be at most 30 days ahead."), field="started_on"
+        )
+    if start < today - START_WINDOW_PAST:
+        raise RuleViolation(
+            _l("The intake meeting can be at most 90 days ago."), field="started_on"
+        )
+
+
+def _active_match_of(session: Session, resident_id: int) -> Match | None:
+    return session.scalar(
+        select(Match).where(Match.resident_id == resident_id, Match.ended_on.is_(None))
+    )
+
+
+def _full_message(volunteer: Volunteer):
+    return _l("%(name)s already has two residents. Choose another volunteer.", name=volunteer.name)
+
+
+def assign_resident(
+    session: Session,
+    *,
+    volunteer_id: int,
+    resident: Resident,
+    started_on: date,
+    by: User,
+    today: date,
+) -> Match:
+    """Match a waiting resident with a volunteer, starting on the intake meeting's date."""
+    _check_start(started_on, today)
+    # The lock serialises concurrent confirmations for one volunteer (PostgreSQL row lock).
+    volunteer = session.scalar(
+        select(Volunteer).where(Volunteer.id == volunteer_id).with_for_update()
+    )
+    if volunteer is None:
+        raise RuleViolation(_l("This volunteer does not exist."))
+    require_matchable(session, volunteer)
+    if not set(volunteer.language_codes) & set(resident.language_codes):
+        raise RuleViolation(
+            _l(
+                "%(name)s does not speak a language %(resident)s wants help in.",
+                name=volunteer.name,
+                resident=resident.first_name,
+            )
+        )
+    if _active_match_of(session, resident.id):
+        raise RuleViolation(_l("This resident already has a maatje."))
+    taken = set(
+        session.scalars(
+            select(Match.slot).where(Match.volunteer_id == volunteer.id, Match.ended_on.is_(None))
+        )
+    )
+    free = [slot for slot in SLOTS if slot not in taken]
+    if not free:
+        raise RuleViolation(_full_message(volunteer))
+    match = Match(
+        volunteer=volunteer,
+        resident=resident,
+        slot=free[0],
+        started_on=started_on,
+        created_by_id=by.id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(match)
+            session.flush()
+    except IntegrityError:
+        # Someone else took the slot or the resident in the meantime (the backstop held).
+        if _active_match_of(session, resident.id):
+            raise RuleViolation(_l("This resident already has a maatje.")) from None
+        raise RuleViolation(_full_message(volunteer)) from None
+    resident.closed_on = None
+    return match
+
+
+def end_match(
+    session: Session,
+    match: Match,
+    *,
+    ended_on: date,
+    outcome: str,
+    reason: str,
+    needs_new_maatje: bool,
+    today: date,
+) -> None:
+    """End a match with an outcome; before the 13-week minimum a reason is required."""
+    if not match.is_active:
+        raise RuleViolation(_l("This match has already ended."))
+    if ended_on > today:
+        raise RuleViolation(_l("The end date cannot be in the future."), field="ended_on")
+    if ended_on < match.started_on:
+        raise RuleViolation(_l("The end date is before the match started."), field="ended_on")
+    if outcome not in OUTCOMES:
+        raise RuleViolation(_l("Choose an outcome."), field="outcome")
+    reason = reason.strip()
+    if not weeks.minimum_reached(match.started_on, ended_on) and not reason:
+        raise RuleViolation(
+            _l(
+                "This match has run %(n)d of the %(min)d weeks. Say why it ends early.",
+                n=weeks.week_number(match.started_on, ended_on),
+                min=weeks.MINIMUM_WEEKS,
+            ),
+            field="reason",
+        )
+    match.ended_on = ended_on
+    match.outcome = outcome
+    match.end_reason = reason or None
+    match.resident.closed_on = None if needs_new_maatje else ended_on
+    session.flush()
+
+
+@dataclass(frozen=True)
+class LanguageDemand:
+    code: str
+    waiting: int
+    volunteers_with_room: int
+
+
+def waiting_by_language(session: Session) -> list[LanguageDemand]:
+    """Per language: residents waiting who want it, and eligible volunteers with room speaking it.
+
+    A resident who gives two languages counts under both. Most waiting first.
+    """
+    waiting_rows = session.execute(
+        select(ResidentLanguage.language_code, func.count(ResidentLanguage.resident_id))
+        .join(Resident, Resident.id == ResidentLanguage.resident_id)
+        .where(waiting_clause())
+        .group_by(ResidentLanguage.language_code)
+    ).all()
+    waiting = dict(waiting_rows)
+    if not waiting:
+        return []
+    room = dict(
+        session.execute(
+            select(volunteer_languages.c.language_code, func.count(Volunteer.id))
+            .join(Volunteer, Volunteer.id == volunteer_languages.c.volunteer_id)
+            .where(has_room_clause(), volunteer_languages.c.language_code.in_(list(waiting)))
+            .group_by(volunteer_languages.c.language_code)
+        ).all()
+    )
+    demand = [LanguageDemand(code, n, room.get(code, 0)) for code, n in waiting.items()]
+    demand.sort(key=lambda d: (-(d.waiting - d.volunteers_with_room), -d.waiting, d.code))
+    return demand
+
+
+def waiting_residents(session: Session) -> list[Resident]:
+    return list(
+        session.scalars(
+            select(Resident)
+            .where(waiting_clause())
+            .options(selectinload(Resident.language_links), joinedload(Resident.area))
+            .order_by(Resident.created_at, Resident.id)
+        )
+    )
+
+
+def caseloads(session: Session) -> list[tuple[Volunteer, int, bool]]:
+    """Every active volunteer with their number of active residents and whether matchable."""
+    return [
+        (volunteer, count, bool(matchable))
+        for volunteer, count, matchable in session.execute(
+            select(Volunteer, active_count(), matchable_clause())
+            .where(Volunteer.active.is_(True))
+            .options(joinedload(Volunteer.organisation), selectinload(Volunteer.languages))
+            .order_by(Volunteer.name)
+        )
+    ]
+
+
+def works_in(volunteer_id: int, area_id: int):
+    return exists().where(
+        volunteer_areas.c.volunteer_id == volunteer_id, volunteer_areas.c.area_id == area_id
+    )

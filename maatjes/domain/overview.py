@@ -1,0 +1,71 @@
+"""The lead's overview: caseload, demand by language, the week's rhythm, attention, handovers."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from maatjes.domain import matching, weeks
+from maatjes.domain.handovers import OPEN
+from maatjes.models import Contact, Handover, Match, Resident, Volunteer
+
+
+@dataclass
+class Overview:
+    today: date
+    caseload: dict[int, list[tuple[Volunteer, bool]]]
+    demand: list[matching.LanguageDemand]
+    waiting_total: int
+    due_this_week: list[Match]
+    missed_last_week: list[Match]
+    flagged: list[Contact]
+    open_handovers: list[Handover]
+
+
+def _matches_without_contact(session: Session, monday: date) -> list[Match]:
+    return list(
+        session.scalars(
+            select(Match)
+            .where(weeks.active_without_contact_in_week(monday))
+            .options(joinedload(Match.volunteer), joinedload(Match.resident))
+            .order_by(Match.started_on, Match.id)
+        )
+    )
+
+
+def build(session: Session, *, today: date) -> Overview:
+    caseload: dict[int, list[tuple[Volunteer, bool]]] = {
+        n: [] for n in range(matching.MAX_ACTIVE_RESIDENTS + 1)
+    }
+    for volunteer, count, matchable in matching.caseloads(session):
+        caseload[min(count, matching.MAX_ACTIVE_RESIDENTS)].append((volunteer, matchable))
+    this_monday = weeks.week_start(today)
+    return Overview(
+        today=today,
+        caseload=caseload,
+        demand=matching.waiting_by_language(session),
+        waiting_total=session.scalar(
+            select(func.count(Resident.id)).where(matching.waiting_clause())
+        )
+        or 0,
+        due_this_week=_matches_without_contact(session, this_monday),
+        missed_last_week=_matches_without_contact(session, this_monday - timedelta(days=7)),
+        flagged=list(
+            session.scalars(
+                select(Contact)
+                .where(Contact.needs_attention.is_(True), Contact.attention_handled_at.is_(None))
+                .options(joinedload(Contact.match).joinedload(Match.resident))
+                .options(joinedload(Contact.match).joinedload(Match.volunteer))
+                .order_by(Contact.contact_on.desc(), Contact.id.desc())
+            )
+        ),
+        open_handovers=list(
+            session.scalars(
+                select(Handover)
+                .where(Handover.status.in_(OPEN))
+                .options(joinedload(Handover.resident), joinedload(Handover.area))
+                .order_by(Handover.status_changed_at)
+            )
+        ),
+    )

@@ -1,0 +1,35 @@
+"""All models, imported here so that Alembic and the app see one metadata."""
+
+from maatjes.models.base import Base, utcnow
+from maatjes.models.handover import TO_BUURTTEAM, TO_MAATJES, Handover, HandoverEvent
+from maatjes.models.match import CONTACT_KINDS, OUTCOMES, Contact, Match
+from maatjes.models.registry import Area, Language, Organisation
+from maatjes.models.resident import NEEDS, SOURCES, Resident, ResidentLanguage
+from maatjes.models.user import Role, User
+from maatjes.models.volunteer import Training, TrainingAttendance, TrainingSession, Volunteer
+
+__all__ = [
+    "CONTACT_KINDS",
+    "NEEDS",
+    "OUTCOMES",
+    "SOURCES",
+    "TO_BUURTTEAM",
+    "TO_MAATJES",
+    "Area",
+    "Base",
+    "Contact",
+    "Handover",
+    "HandoverEvent",
+    "Language",
+    "Match",
+    "Organisation",
+    "Resident",
+    "ResidentLanguage",
+    "Role",
+    "Training",
+    "TrainingAttendance",
+    "TrainingSession",
+    "User",
+    "Volunteer",
+    "utcnow",
+]

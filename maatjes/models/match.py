@@ -1,0 +1,87 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from maatjes.models.base import Base, utcnow
+from maatjes.models.resident import Resident
+from maatjes.models.user import User
+from maatjes.models.volunteer import Volunteer
+
+OUTCOMES = ("goals_reached", "buurtteam", "resident_stopped", "moved", "other")
+CONTACT_KINDS = ("phone", "visit", "video", "message", "appointment")
+
+_ACTIVE = text("ended_on IS NULL")
+
+
+class Match(Base):
+    """A volunteer supporting a resident, from the intake meeting until ended."""
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        # Backstop for "at most two": an active match holds one of the volunteer's two slots.
+        Index(
+            "uq_matches_active_slot",
+            "volunteer_id",
+            "slot",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+        Index(
+            "uq_matches_active_resident",
+            "resident_id",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+        CheckConstraint("slot IN (1, 2)", name="slot"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    slot: Mapped[int]
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    end_reason: Mapped[str | None] = mapped_column(String(1000))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    volunteer: Mapped[Volunteer] = relationship()
+    resident: Mapped[Resident] = relationship()
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="match", order_by="Contact.contact_on.desc(), Contact.id.desc()"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+class Contact(Base):
+    """One contact between a volunteer and their resident."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint("stress_score BETWEEN 1 AND 10", name="stress_score"),
+        CheckConstraint("duration_minutes BETWEEN 1 AND 1440", name="duration_minutes"),
+        Index("ix_contacts_match_day", "match_id", "contact_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id"))
+    contact_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    duration_minutes: Mapped[int | None]
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stress_score: Mapped[int | None]
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    needs_attention: Mapped[bool] = mapped_column(default=False)
+    attention_handled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    match: Mapped[Match] = relationship(back_populates="contacts")
+    logged_by: Mapped[User] = relationship()

@@ -1,0 +1,105 @@
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from maatjes.models.base import Base, utcnow
+from maatjes.models.registry import Area, Language, Organisation
+from maatjes.models.user import User
+
+volunteer_languages = Table(
+    "volunteer_languages",
+    Base.metadata,
+    Column("volunteer_id", ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True),
+    Column("language_code", ForeignKey("languages.code"), primary_key=True),
+)
+
+volunteer_areas = Table(
+    "volunteer_areas",
+    Base.metadata,
+    Column("volunteer_id", ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id"), primary_key=True),
+)
+
+
+class Volunteer(Base):
+    """A maatje: a volunteer from one of the pact's member organisations."""
+
+    __tablename__ = "volunteers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    phone: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254))
+    availability: Mapped[str] = mapped_column(String(500), default="")
+    vog_date: Mapped[date | None] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User | None] = relationship()
+    languages: Mapped[list[Language]] = relationship(
+        secondary=volunteer_languages, order_by=Language.code
+    )
+    areas: Mapped[list[Area]] = relationship(secondary=volunteer_areas, order_by=Area.name)
+    attendances: Mapped[list["TrainingAttendance"]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan"
+    )
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [language.code for language in self.languages]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Training(Base):
+    """A training, e.g. the basic volunteer training or the Money Maatje training."""
+
+    __tablename__ = "trainings"
+
+    # The kind drives the training gate: "basic" then "money_maatje" make a volunteer matchable.
+    KINDS = ("basic", "money_maatje", "other")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    description: Mapped[str] = mapped_column(String(1000), default="")
+
+    sessions: Mapped[list["TrainingSession"]] = relationship(
+        back_populates="training", order_by="TrainingSession.held_on"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingSession(Base):
+    __tablename__ = "training_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    trainer_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    training: Mapped[Training] = relationship(back_populates="sessions")
+    trainer_organisation: Mapped[Organisation | None] = relationship()
+    attendances: Mapped[list["TrainingAttendance"]] = relationship(back_populates="session")
+
+
+class TrainingAttendance(Base):
+    """A volunteer attended a session, and possibly completed the training there."""
+
+    __tablename__ = "training_attendances"
+    __table_args__ = (UniqueConstraint("volunteer_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
+    completed: Mapped[bool] = mapped_column(default=False)
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="attendances")
+    session: Mapped[TrainingSession] = relationship(back_populates="attendances")

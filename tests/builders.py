@@ -1,0 +1,138 @@
+"""Short builders for test data; each flushes, none commits unless asked."""
+
+import itertools
+from datetime import date, timedelta
+
+from maatjes.domain import matching
+from maatjes.domain.languages import LanguageChoice
+from maatjes.domain.residents import ResidentInput, register_resident
+from maatjes.domain.training import record_attendance
+from maatjes.domain.volunteers import VolunteerInput, save_volunteer
+from maatjes.extensions import db
+from maatjes.models import Area, Organisation, Role, Training, TrainingSession, User
+
+_seq = itertools.count(1)
+TODAY = date(2022, 3, 9)  # a Wednesday
+
+
+def make_area(name: str = "Bijlmer-Oost") -> Area:
+    area = db.session.query(Area).filter_by(name=name).one_or_none()
+    if area is None:
+        area = Area(name=name)
+        db.session.add(area)
+        db.session.flush()
+    return area
+
+
+def make_org(name: str = "ProFor") -> Organisation:
+    org = db.session.query(Organisation).filter_by(name=name).one_or_none()
+    if org is None:
+        org = Organisation(name=name)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def make_user(role: str = Role.LEAD, area: Area | None = None, name: str | None = None) -> User:
+    n = next(_seq)
+    user = User(
+        email=f"user{n}@example.org",
+        name=name or f"{role.title()} {n}",
+        role=role,
+        area=area,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _training(kind: str) -> Training:
+    training = db.session.query(Training).filter_by(kind=kind).first()
+    if training is None:
+        training = Training(name=f"Training {kind}", kind=kind)
+        db.session.add(training)
+        db.session.flush()
+    return training
+
+
+def make_session(kind: str, held_on: date) -> TrainingSession:
+    session = TrainingSession(training=_training(kind), held_on=held_on)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def train(volunteer, *, basic_on: date | None, money_maatje_on: date | None) -> None:
+    if basic_on:
+        record_attendance(db.session, volunteer, make_session("basic", basic_on), completed=True)
+    if money_maatje_on:
+        record_attendance(
+            db.session, volunteer, make_session("money_maatje", money_maatje_on), completed=True
+        )
+
+
+def make_volunteer(
+    languages=("nl",),
+    *,
+    trained: bool = True,
+    areas=(),
+    user: User | None | bool = True,
+    name: str | None = None,
+    active: bool = True,
+):
+    n = next(_seq)
+    if user is True:
+        user = make_user(Role.VOLUNTEER, name=name)
+    volunteer = save_volunteer(
+        db.session,
+        None,
+        VolunteerInput(
+            name=name or f"Volunteer {n}",
+            organisation=make_org(),
+            phone=f"06 5555 {n:04d}",
+            email="",
+            languages=[LanguageChoice(code) for code in languages],
+            areas=[make_area(a) for a in areas],
+            user=user or None,
+            active=active,
+        ),
+        today=TODAY,
+    )
+    if trained:
+        train(volunteer, basic_on=date(2021, 10, 1), money_maatje_on=date(2021, 12, 1))
+    return volunteer
+
+
+def make_resident(languages=("nl",), *, area: str = "Bijlmer-Oost", by: User | None = None, **kw):
+    n = next(_seq)
+    by = by or make_user(Role.LEAD)
+    data = ResidentInput(
+        first_name=kw.get("first_name", f"Resident{n}"),
+        last_name=kw.get("last_name", "Test"),
+        phone=kw.get("phone", f"06 1234 {n:04d}"),
+        area=make_area(area),
+        neighbourhood=kw.get("neighbourhood", "Holendrecht"),
+        languages=[LanguageChoice(code) for code in languages],
+        needs=kw.get("needs", ["debts"]),
+        source=kw.get("source", "self"),
+        consent=True,
+        consent_on=TODAY - timedelta(days=7),
+    )
+    return register_resident(db.session, data, by=by, today=TODAY)
+
+
+def make_match(volunteer, resident, *, started_on: date = TODAY, by: User | None = None):
+    return matching.assign_resident(
+        db.session,
+        volunteer_id=volunteer.id,
+        resident=resident,
+        started_on=started_on,
+        by=by or make_user(Role.LEAD),
+        today=started_on,
+    )
+
+
+def login(client, user: User) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True

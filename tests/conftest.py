@@ -1,0 +1,68 @@
+"""Test set-up: one database per run (SQLite file, or PostgreSQL from MAATJES_TEST_DATABASE_URL),
+schema created from the models, every table emptied after each test."""
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from maatjes import create_app
+from maatjes.extensions import db
+from maatjes.models import Base
+
+TEST_DATABASE_URL = os.environ.get("MAATJES_TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"database: {TEST_DATABASE_URL or 'SQLite (temporary file)'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{Path(tmp_path_factory.mktemp('db')) / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "maatjes.test",
+        }
+    )
+    with app.app_context():
+        Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+    yield app
+    with app.app_context():
+        Base.metadata.drop_all(db.engine)
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    db.session.remove()
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    with app.app_context():
+        yield
+        _empty_all_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

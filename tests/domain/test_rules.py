@@ -1,0 +1,344 @@
+"""Domain rules against the database, without HTTP."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from maatjes.domain import access, handovers, matching, training
+from maatjes.domain.contacts import ContactInput, log_contact
+from maatjes.domain.errors import DuplicateResident, RuleViolation
+from maatjes.domain.handovers import HandoverInput
+from maatjes.domain.languages import parse_language_list
+from maatjes.domain.residents import ResidentInput, phone_digits, register_resident
+from maatjes.extensions import db
+from maatjes.models import Role
+from tests.builders import (
+    TODAY,
+    make_area,
+    make_match,
+    make_resident,
+    make_user,
+    make_volunteer,
+    train,
+)
+
+# --- languages ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("nl, en", ["nl", "en"]),
+        ("TW; srn\npap", ["tw", "srn", "pap"]),
+        ("hns", ["hns"]),  # ISO 639-3 knows it even though CLDR does not
+        ("fat, fat, nl", ["fat", "nl"]),
+        ("qqa=Testtaal", ["qqa"]),  # an unknown code with a name is accepted
+    ],
+)
+def test_parse_language_list(text, codes):
+    assert [c.code for c in parse_language_list(text)] == codes
+
+
+@pytest.mark.parametrize("text", ["xx", "qqa", "dutch", "n1", "nl, zzz"])
+def test_parse_language_list_refuses_unknown_codes_with_a_hint(text):
+    with pytest.raises(RuleViolation) as error:
+        parse_language_list(text)
+    assert "ISO 639" in str(error.value.message) or "=" in str(error.value.message)
+
+
+# --- training gate -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("basic", "money", "active", "matchable"),
+    [
+        (date(2021, 10, 1), date(2021, 12, 1), True, True),
+        (date(2021, 12, 1), date(2021, 12, 1), True, True),  # same day is fine
+        (None, date(2021, 12, 1), True, False),
+        (date(2021, 10, 1), None, True, False),
+        (None, None, True, False),
+        (date(2022, 1, 1), date(2021, 12, 1), True, False),  # basic must come first
+        (date(2021, 10, 1), date(2021, 12, 1), False, False),  # inactive
+    ],
+)
+def test_training_gate(basic, money, active, matchable):
+    volunteer = make_volunteer(trained=False, active=active)
+    train(volunteer, basic_on=basic, money_maatje_on=money)
+    status = training.gate_status(db.session, volunteer.id)
+    assert status.matchable is matchable
+    assert bool(status.reasons) is not matchable
+
+
+def test_attended_but_not_completed_does_not_pass_the_gate():
+    from maatjes.domain.training import record_attendance
+    from tests.builders import make_session
+
+    volunteer = make_volunteer(trained=False)
+    train(volunteer, basic_on=date(2021, 10, 1), money_maatje_on=None)
+    record_attendance(
+        db.session, volunteer, make_session("money_maatje", date(2021, 12, 1)), completed=False
+    )
+    assert not training.gate_status(db.session, volunteer.id).matchable
+
+
+# --- matching ------------------------------------------------------------------------------
+
+
+def test_suggestions_only_eligible_and_ranked_with_reasons():
+    resident = make_resident(("tw", "en"), area="Bijlmer-Oost")
+    twi_in_area = make_volunteer(("tw", "nl"), areas=["Bijlmer-Oost"], name="A Twi Oost")
+    twi_elsewhere = make_volunteer(("tw",), areas=["Bijlmer-Centrum"], name="B Twi Centrum")
+    english = make_volunteer(("en",), areas=["Bijlmer-Oost"], name="C English")
+    make_volunteer(("tw",), trained=False, name="D untrained")
+    make_volunteer(("tw",), active=False, name="E inactive")
+    make_volunteer(("pap",), name="F no shared language")
+    full = make_volunteer(("tw",), areas=["Bijlmer-Oost"], name="G full")
+    make_match(full, make_resident(("tw",)))
+    make_match(full, make_resident(("tw",)))
+    busy = make_volunteer(("tw",), areas=["Bijlmer-Oost"], name="H one resident")
+    make_match(busy, make_resident(("tw",)))
+
+    found = matching.suggestions(db.session, resident)
+    assert [s.volunteer for s in found] == [twi_in_area, busy, twi_elsewhere, english]
+    first = found[0]
+    assert first.shared_languages == ["tw"]
+    assert first.works_in_area and first.active == 0
+    assert found[1].active == 1
+
+
+def test_assign_refuses_untrained_and_no_shared_language():
+    lead = make_user(Role.LEAD)
+    resident = make_resident(("srn",))
+    untrained = make_volunteer(("srn",), trained=False)
+    with pytest.raises(RuleViolation, match="cannot be matched yet"):
+        matching.assign_resident(
+            db.session,
+            volunteer_id=untrained.id,
+            resident=resident,
+            started_on=TODAY,
+            by=lead,
+            today=TODAY,
+        )
+    other_language = make_volunteer(("pap",))
+    with pytest.raises(RuleViolation, match="does not speak"):
+        matching.assign_resident(
+            db.session,
+            volunteer_id=other_language.id,
+            resident=resident,
+            started_on=TODAY,
+            by=lead,
+            today=TODAY,
+        )
+
+
+def test_at_most_two_active_residents_and_a_slot_frees_when_a_match_ends():
+    volunteer = make_volunteer(("nl",))
+    first = make_match(volunteer, make_resident())
+    make_match(volunteer, make_resident())
+    with pytest.raises(RuleViolation, match="already has two residents"):
+        make_match(volunteer, make_resident())
+    matching.end_match(
+        db.session,
+        first,
+        ended_on=TODAY + timedelta(weeks=13),
+        outcome="goals_reached",
+        reason="",
+        needs_new_maatje=False,
+        today=TODAY + timedelta(weeks=14),
+    )
+    third = make_match(volunteer, make_resident())
+    assert third.slot == first.slot
+
+
+def test_a_resident_has_one_active_match():
+    resident = make_resident()
+    make_match(make_volunteer(), resident)
+    with pytest.raises(RuleViolation, match="already has a maatje"):
+        make_match(make_volunteer(), resident)
+
+
+@pytest.mark.parametrize(
+    ("weeks_run", "reason", "ok"),
+    [(5, "", False), (5, "Resident moved to Almere", True), (12, "", False), (13, "", True)],
+)
+def test_ending_before_thirteen_weeks_needs_a_reason(weeks_run, reason, ok):
+    start = date(2022, 1, 3)
+    match = make_match(make_volunteer(), make_resident(), started_on=start)
+    end = start + timedelta(weeks=weeks_run - 1)
+    kwargs = dict(ended_on=end, outcome="moved", reason=reason, needs_new_maatje=False, today=end)
+    if ok:
+        matching.end_match(db.session, match, **kwargs)
+        assert match.ended_on == end and match.resident.closed_on == end
+    else:
+        with pytest.raises(RuleViolation) as error:
+            matching.end_match(db.session, match, **kwargs)
+        assert error.value.field == "reason"
+
+
+def test_waiting_by_language_counts_residents_and_volunteers_with_room():
+    make_resident(("tw", "en"))
+    make_resident(("tw",))
+    make_resident(("tr",))
+    make_volunteer(("tw",))
+    full = make_volunteer(("tw", "en"))
+    make_match(full, make_resident(("en",)))
+    make_match(full, make_resident(("en",)))
+    make_volunteer(("tr",), trained=False)
+    demand = {
+        d.code: (d.waiting, d.volunteers_with_room)
+        for d in matching.waiting_by_language(db.session)
+    }
+    assert demand == {"tw": (2, 1), "en": (1, 0), "tr": (1, 0)}
+
+
+# --- contacts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (dict(contact_on=TODAY + timedelta(days=1)), "contact_on"),
+        (dict(contact_on=TODAY - timedelta(days=30)), "contact_on"),  # before the start
+        (dict(stress_score=0), "stress_score"),
+        (dict(stress_score=11), "stress_score"),
+        (dict(kind="carrier pigeon"), "kind"),
+        (dict(duration_minutes=0), "duration_minutes"),
+    ],
+)
+def test_bad_contacts_are_refused(change, field):
+    match = make_match(make_volunteer(), make_resident(), started_on=TODAY - timedelta(days=7))
+    data = ContactInput(contact_on=TODAY, kind="phone")
+    for key, value in change.items():
+        setattr(data, key, value)
+    with pytest.raises(RuleViolation) as error:
+        log_contact(db.session, match, data, by=match.volunteer.user, today=TODAY)
+    assert error.value.field == field
+
+
+# --- residents -----------------------------------------------------------------------------
+
+
+def test_no_consent_no_record():
+    lead = make_user(Role.LEAD)
+    data = ResidentInput(
+        first_name="Ama",
+        last_name="Owusu",
+        phone="0612345678",
+        area=make_area(),
+        neighbourhood="",
+        languages=parse_language_list("tw"),
+        consent=False,
+    )
+    with pytest.raises(RuleViolation) as error:
+        register_resident(db.session, data, by=lead, today=TODAY)
+    assert error.value.field == "consent"
+
+
+def test_duplicate_resident_warns_and_can_be_overridden():
+    lead = make_user(Role.LEAD)
+    make_resident(("tw",), first_name="Ama", last_name="Owusu", phone="06-1234 5678")
+    data = ResidentInput(
+        first_name="ama",
+        last_name="OWUSU",
+        phone="+31 6 12345678",
+        area=make_area(),
+        neighbourhood="",
+        languages=parse_language_list("tw"),
+        consent=True,
+        consent_on=TODAY,
+    )
+    with pytest.raises(DuplicateResident):
+        register_resident(db.session, data, by=lead, today=TODAY)
+    assert register_resident(db.session, data, by=lead, today=TODAY, allow_duplicate=True).id
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("06-1234 5678", "0612345678"),
+        ("+31 6 12345678", "0612345678"),
+        ("0031612345678", "0612345678"),
+    ],
+)
+def test_phone_digits(raw, digits):
+    assert phone_digits(raw) == digits
+
+
+# --- handovers -----------------------------------------------------------------------------
+
+
+def _handover_input(**kw):
+    values = dict(reason="Debts", needs="", urgency="normal", consent=True, consent_on=TODAY)
+    values.update(kw)
+    return HandoverInput(**values)
+
+
+def test_handover_requires_consent_and_walks_the_states_with_a_timeline():
+    volunteer = make_volunteer()
+    resident = make_resident(area="Bijlmer-Oost")
+    make_match(volunteer, resident)
+    with pytest.raises(RuleViolation) as error:
+        handovers.start_handover(
+            db.session, resident, _handover_input(consent=False), by=volunteer.user, today=TODAY
+        )
+    assert error.value.field == "consent"
+
+    handover = handovers.start_handover(
+        db.session, resident, _handover_input(), by=volunteer.user, today=TODAY
+    )
+    assert handover.status == "sent" and handover.area == resident.area
+    other_area = make_user(Role.BUURTTEAM, area=make_area("Bijlmer-Centrum"))
+    with pytest.raises(RuleViolation):
+        handovers.transition(db.session, handover, "accept", by=other_area, receiver_name="X")
+    with pytest.raises(RuleViolation):  # the sender cannot accept their own handover
+        handovers.transition(db.session, handover, "accept", by=volunteer.user, receiver_name="X")
+    team = make_user(Role.BUURTTEAM, area=resident.area, name="Linda")
+    with pytest.raises(RuleViolation) as error:
+        handovers.transition(db.session, handover, "accept", by=team)
+    assert error.value.field == "receiver_name"
+    handovers.transition(db.session, handover, "accept", by=team, receiver_name="Linda de Vries")
+    with pytest.raises(RuleViolation):
+        handovers.transition(db.session, handover, "complete", by=team)  # first contact first
+    handovers.transition(db.session, handover, "first_contact", by=team)
+    handovers.transition(db.session, handover, "complete", by=team)
+    assert [e.status for e in handover.events] == ["sent", "accepted", "first_contact", "completed"]
+    assert [e.by for e in handover.events] == [volunteer.user, team, team, team]
+    assert handover.receiver_name == "Linda de Vries"
+
+
+def test_decline_needs_a_reason_and_only_one_open_handover():
+    lead = make_user(Role.LEAD)
+    resident = make_resident()
+    handover = handovers.start_handover(
+        db.session, resident, _handover_input(), by=lead, today=TODAY
+    )
+    with pytest.raises(RuleViolation, match="already an open handover"):
+        handovers.start_handover(db.session, resident, _handover_input(), by=lead, today=TODAY)
+    pin = make_user(Role.LINKING_PIN, area=resident.area)
+    with pytest.raises(RuleViolation):
+        handovers.transition(db.session, handover, "decline", by=pin)
+    handovers.transition(db.session, handover, "decline", by=pin, note="Not our area after all")
+    assert handover.status == "declined" and handover.decline_reason
+
+
+# --- need to know -------------------------------------------------------------------------
+
+
+def test_access_volunteer_sees_only_own_residents_buurtteam_only_own_area():
+    mine, theirs = make_volunteer(), make_volunteer()
+    r1 = make_resident(area="Bijlmer-Oost")
+    r2 = make_resident(area="Bijlmer-Centrum")
+    make_match(mine, r1)
+    make_match(theirs, r2)
+    lead = make_user(Role.LEAD)
+    h1 = handovers.start_handover(db.session, r1, _handover_input(), by=lead, today=TODAY)
+    h2 = handovers.start_handover(db.session, r2, _handover_input(), by=lead, today=TODAY)
+    team_oost = make_user(Role.BUURTTEAM, area=r1.area)
+
+    assert access.resident(db.session, mine.user, r1.id) is r1
+    assert access.resident(db.session, mine.user, r2.id) is None
+    assert access.resident(db.session, team_oost, r1.id) is None  # only through handovers
+    assert access.handover(db.session, team_oost, h1.id) is h1
+    assert access.handover(db.session, team_oost, h2.id) is None
+    assert access.handover(db.session, mine.user, h2.id) is None
+    assert access.resident(db.session, lead, r2.id) is r2

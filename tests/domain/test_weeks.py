@@ -1,0 +1,138 @@
+"""Table tests for the weekly-contact rule and the 13-week minimum (no HTTP, no database)."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from maatjes.domain import weeks
+from maatjes.domain.clock import local_today
+
+D = date
+
+
+@pytest.mark.parametrize(
+    ("day", "monday"),
+    [
+        (D(2022, 1, 3), D(2022, 1, 3)),  # a Monday is its own week start
+        (D(2022, 1, 9), D(2022, 1, 3)),  # Sunday belongs to the week before
+        (D(2021, 1, 1), D(2020, 12, 28)),  # ISO week 53 of 2020 runs into 2021
+        (D(2021, 1, 3), D(2020, 12, 28)),
+        (D(2021, 1, 4), D(2021, 1, 4)),  # week 1 of 2021
+        (D(2022, 1, 2), D(2021, 12, 27)),  # week 52 of 2021 ends on 2 January 2022
+        (D(2024, 12, 31), D(2024, 12, 30)),  # week 1 of 2025 starts in 2024
+        (D(2022, 3, 27), D(2022, 3, 21)),  # DST starts on this Sunday
+        (D(2022, 10, 30), D(2022, 10, 24)),  # DST ends on this Sunday
+    ],
+)
+def test_week_start(day, monday):
+    assert weeks.week_start(day) == monday
+
+
+@pytest.mark.parametrize(
+    ("started", "on", "number"),
+    [
+        (D(2022, 1, 3), D(2022, 1, 3), 1),
+        (D(2022, 1, 9), D(2022, 1, 10), 2),  # started on a Sunday: Monday is week 2
+        (D(2020, 12, 30), D(2021, 1, 4), 2),  # across ISO week 53
+        (D(2021, 12, 29), D(2022, 1, 3), 2),  # across week 52 → week 1
+        (D(2022, 1, 3), D(2022, 3, 28), 13),
+        (D(2022, 1, 3), D(2022, 3, 27), 12),
+        (D(2022, 3, 21), D(2022, 3, 28), 2),  # across the spring DST change
+        (D(2022, 10, 24), D(2022, 10, 31), 2),  # across the autumn DST change
+    ],
+)
+def test_week_number(started, on, number):
+    assert weeks.week_number(started, on) == number
+
+
+@pytest.mark.parametrize(
+    ("started", "ended", "reached"),
+    [
+        (D(2022, 1, 3), D(2022, 3, 27), False),  # week 12
+        (D(2022, 1, 3), D(2022, 3, 28), True),  # week 13 begins
+        (D(2022, 1, 9), D(2022, 3, 28), True),  # start on a Sunday still counts that week
+        (D(2020, 11, 2), D(2021, 1, 25), True),  # 2020 has 53 weeks: 13th week is 25 Jan
+        (D(2020, 11, 2), D(2021, 1, 24), False),
+    ],
+)
+def test_minimum_reached(started, ended, reached):
+    assert weeks.minimum_reached(started, ended) is reached
+
+
+def statuses(strip):
+    return [w.status for w in strip]
+
+
+@pytest.mark.parametrize(
+    ("started", "ended", "today", "contacts", "expected"),
+    [
+        # the current week without contact is due, not missed
+        (D(2022, 1, 3), None, D(2022, 1, 5), [], ["due"]),
+        (D(2022, 1, 3), None, D(2022, 1, 5), [D(2022, 1, 4)], ["done"]),
+        # a passed week without contact is missed
+        (D(2022, 1, 3), None, D(2022, 1, 10), [], ["missed", "due"]),
+        # a Sunday contact counts for the week it ends
+        (D(2022, 1, 3), None, D(2022, 1, 10), [D(2022, 1, 9)], ["done", "due"]),
+        # across the year end with ISO week 53 (2020)
+        (
+            D(2020, 12, 21),
+            None,
+            D(2021, 1, 5),
+            [D(2020, 12, 22), D(2021, 1, 2)],
+            ["done", "done", "due"],
+        ),
+        # across week 52 → week 1 (2021/2022)
+        (D(2021, 12, 20), None, D(2022, 1, 4), [D(2022, 1, 1)], ["missed", "done", "due"]),
+        # across the DST changes (weeks are calendar weeks, not 168-hour blocks)
+        (D(2022, 3, 21), None, D(2022, 3, 28), [D(2022, 3, 27)], ["done", "due"]),
+        (D(2022, 10, 24), None, D(2022, 11, 1), [D(2022, 10, 30)], ["done", "due"]),
+        # an ended match has no due week; its last week without contact is missed
+        (D(2022, 1, 3), D(2022, 1, 12), D(2022, 2, 1), [D(2022, 1, 4)], ["done", "missed"]),
+        # a match starting in the future has no weeks yet
+        (D(2022, 1, 10), None, D(2022, 1, 5), [], []),
+    ],
+)
+def test_match_weeks(started, ended, today, contacts, expected):
+    assert statuses(weeks.match_weeks(started, ended, today, contacts)) == expected
+
+
+def test_strip_pads_to_thirteen_upcoming_weeks():
+    strip = weeks.match_weeks(
+        D(2022, 1, 3), None, D(2022, 1, 12), [D(2022, 1, 4)], upcoming_to_minimum=True
+    )
+    assert len(strip) == 13
+    assert statuses(strip)[:3] == ["done", "due", "upcoming"]
+    assert strip[-1].number == 13
+    summary = weeks.summarize(strip)
+    assert (summary.weeks_run, summary.done, summary.missed, summary.due) == (2, 1, 0, True)
+    assert not summary.minimum_reached
+
+
+def test_strip_past_minimum_is_not_padded():
+    contacts = [D(2022, 1, 4) + (D(2022, 1, 11) - D(2022, 1, 4)) * i for i in range(15)]
+    strip = weeks.match_weeks(
+        D(2022, 1, 3), None, D(2022, 4, 12), contacts, upcoming_to_minimum=True
+    )
+    assert len(strip) == 15
+    assert weeks.summarize(strip).minimum_reached
+
+
+@pytest.mark.parametrize(
+    ("utc", "local"),
+    [
+        # Sunday 23:30 UTC in winter is already Monday 00:30 in Amsterdam
+        (datetime(2022, 1, 9, 23, 30, tzinfo=UTC), D(2022, 1, 10)),
+        # in summer (UTC+2) 22:30 UTC on Sunday is Monday
+        (datetime(2022, 7, 3, 22, 30, tzinfo=UTC), D(2022, 7, 4)),
+        (datetime(2022, 7, 3, 21, 59, tzinfo=UTC), D(2022, 7, 3)),
+        # the night the clocks go forward / back
+        (datetime(2022, 3, 27, 0, 59, tzinfo=UTC), D(2022, 3, 27)),
+        (datetime(2022, 10, 30, 22, 59, tzinfo=UTC), D(2022, 10, 30)),
+        (datetime(2022, 10, 30, 23, 0, tzinfo=UTC), D(2022, 10, 31)),
+        # new year's eve: 23:00 UTC is already 1 January in Amsterdam
+        (datetime(2021, 12, 31, 23, 0, tzinfo=UTC), D(2022, 1, 1)),
+        (datetime(2021, 12, 31, 23, 0), D(2022, 1, 1)),  # naive means UTC
+    ],
+)
+def test_local_today(utc, local):
+    assert local_today(utc) == local
