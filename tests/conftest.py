@@ -57,10 +57,19 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture(autouse=True)
+def clean_database(app):
+    """Empty every table after each test (tests commit for real, so no rollback trick)."""
+    yield
+    with app.app_context():
+        _empty_all_tables()
+
+
+@pytest.fixture
 def app_context(app):
+    """For tests that call the domain directly. HTTP tests must not hold one: a request would
+    share it (and its ``g``, where Flask-Login caches the user) instead of getting its own."""
     with app.app_context():
         yield
-        _empty_all_tables()
 
 
 @pytest.fixture

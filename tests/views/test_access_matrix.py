@@ -1,0 +1,198 @@
+"""Every route, every role: who gets in, who gets 403, who gets 404 (existence must not leak).
+
+A new route without a row here fails ``test_every_route_has_a_rule``.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from maatjes.domain import handovers
+from maatjes.domain.handovers import HandoverInput
+from maatjes.extensions import db
+from maatjes.models import Contact, Role
+from tests.builders import (
+    TODAY,
+    login,
+    make_area,
+    make_match,
+    make_resident,
+    make_user,
+    make_volunteer,
+)
+
+ROLES = ("anonymous", "admin", "lead", "volunteer", "buurtteam", "linking_pin")
+OK = "ok"  # any answer that is not a refusal: 200, 302 elsewhere than login, 422 form error
+LOGIN = "login"  # redirected to the login page
+
+
+@dataclass
+class World:
+    users: dict
+    ids: dict
+
+
+def build_world() -> World:
+    oost, centrum = make_area("Bijlmer-Oost"), make_area("Bijlmer-Centrum")
+    lead = make_user(Role.LEAD)
+    mine = make_volunteer(("tw",))
+    other = make_volunteer(("tw",))
+    r_own = make_resident(("tw",), area="Bijlmer-Oost")
+    r_other = make_resident(("tw",), area="Bijlmer-Centrum")
+    m_own = make_match(mine, r_own)
+    m_other = make_match(other, r_other)
+    contact = Contact(
+        match=m_own, contact_on=TODAY, kind="phone", needs_attention=True, logged_by_id=mine.user_id
+    )
+    db.session.add(contact)
+    data = HandoverInput(reason="Debts", needs="", urgency="normal", consent=True, consent_on=TODAY)
+    h_own = handovers.start_handover(db.session, r_own, data, by=lead, today=TODAY)
+    h_other = handovers.start_handover(db.session, r_other, data, by=lead, today=TODAY)
+    users = {
+        "admin": make_user(Role.ADMIN),
+        "lead": lead,
+        "volunteer": mine.user,
+        "buurtteam": make_user(Role.BUURTTEAM, area=oost),
+        "linking_pin": make_user(Role.LINKING_PIN, area=oost),
+        "target": make_user(Role.VOLUNTEER),
+    }
+    make_user(Role.BUURTTEAM, area=centrum)
+    db.session.commit()
+    ids = dict(
+        r_own=r_own.id,
+        r_other=r_other.id,
+        m_own=m_own.id,
+        m_other=m_other.id,
+        h_own=h_own.id,
+        h_other=h_other.id,
+        contact=contact.id,
+        volunteer=mine.id,
+        user=users["target"].id,
+        training=_training_id(),
+        session=_session_id(),
+    )
+    return World({role: user.id for role, user in users.items()}, ids)
+
+
+def _training_id():
+    from maatjes.models import Training
+
+    return db.session.scalar(db.select(Training.id).limit(1))
+
+
+def _session_id():
+    from maatjes.models import TrainingSession
+
+    return db.session.scalar(db.select(TrainingSession.id).limit(1))
+
+
+def staff_only(method="GET"):
+    return {
+        "anonymous": LOGIN,
+        "admin": OK,
+        "lead": OK,
+        "volunteer": 403,
+        "buurtteam": 403,
+        "linking_pin": 403,
+    }
+
+
+EVERYONE = {role: OK for role in ROLES}
+LOGGED_IN = {**EVERYONE, "anonymous": LOGIN}
+STAFF = staff_only()
+VOLUNTEER_ONLY = {**STAFF, "admin": 403, "lead": 403, "volunteer": OK}
+AREA_ONLY = {**STAFF, "admin": 403, "lead": 403, "buurtteam": OK, "linking_pin": OK}
+OWN_CASE = {**STAFF, "volunteer": OK}  # staff and the resident's own volunteer
+OTHER_CASE = {**STAFF, "volunteer": 404}  # another volunteer's resident: absent
+HANDOVER_OWN_AREA = {**LOGGED_IN}
+HANDOVER_OTHER_AREA = {**LOGGED_IN, "volunteer": 404, "buurtteam": 404, "linking_pin": 404}
+
+# endpoint -> list of (method, url template, expectations)
+MATRIX = {
+    "static": [("GET", "/static/app.css", EVERYONE)],
+    "bootstrap.static": [("GET", "/bootstrap/static/css/bootstrap.min.css", EVERYONE)],
+    "auth.login": [("GET", "/login", EVERYONE)],
+    "auth.logout": [("POST", "/logout", {r: LOGIN for r in ROLES})],  # always ends at login
+    "auth.set_password": [("GET", "/password/not-a-token", {r: 404 for r in ROLES})],
+    "auth.set_locale": [("POST", "/locale", EVERYONE)],
+    "main.index": [("GET", "/", LOGGED_IN)],
+    "main.healthz": [("GET", "/healthz", EVERYONE)],
+    "main.home": [("GET", "/me", VOLUNTEER_ONLY)],
+    "users.index": [("GET", "/users/", STAFF)],
+    "users.new": [("GET", "/users/new", STAFF)],
+    "users.new_link": [("POST", "/users/{user}/link", STAFF)],
+    "users.toggle_active": [("POST", "/users/{user}/active", STAFF)],
+    "volunteers.index": [("GET", "/volunteers/", STAFF)],
+    "volunteers.new": [("GET", "/volunteers/new", STAFF)],
+    "volunteers.detail": [("GET", "/volunteers/{volunteer}", STAFF)],
+    "volunteers.edit": [("GET", "/volunteers/{volunteer}/edit", STAFF)],
+    "trainings.index": [("GET", "/trainings/", STAFF)],
+    "trainings.new": [("GET", "/trainings/new", STAFF)],
+    "trainings.detail": [("GET", "/trainings/{training}", STAFF)],
+    "trainings.session": [("GET", "/trainings/sessions/{session}", STAFF)],
+    "residents.index": [("GET", "/residents/", STAFF)],
+    "residents.new": [("GET", "/residents/new", STAFF)],
+    "residents.detail": [
+        ("GET", "/residents/{r_own}", OWN_CASE),
+        ("GET", "/residents/{r_other}", OTHER_CASE),
+    ],
+    "residents.edit": [("GET", "/residents/{r_own}/edit", STAFF)],
+    "residents.match": [("GET", "/residents/{r_own}/match", STAFF)],
+    "matches.detail": [
+        ("GET", "/matches/{m_own}", OWN_CASE),
+        ("GET", "/matches/{m_other}", OTHER_CASE),
+    ],
+    "matches.log_contact": [
+        ("GET", "/matches/{m_own}/contacts/new", OWN_CASE),
+        ("GET", "/matches/{m_other}/contacts/new", OTHER_CASE),
+        ("POST", "/matches/{m_other}/contacts/new", OTHER_CASE),
+    ],
+    "matches.end": [("POST", "/matches/{m_own}/end", STAFF)],
+    "matches.attention_handled": [("POST", "/matches/contacts/{contact}/handled", STAFF)],
+    "handovers.index": [("GET", "/handovers", LOGGED_IN)],
+    "handovers.new": [
+        ("GET", "/residents/{r_own}/handover", OWN_CASE),
+        ("GET", "/residents/{r_other}/handover", OTHER_CASE),
+    ],
+    "handovers.refer": [("GET", "/handovers/refer", AREA_ONLY)],
+    "handovers.detail": [
+        ("GET", "/handovers/{h_own}", HANDOVER_OWN_AREA),
+        ("GET", "/handovers/{h_other}", HANDOVER_OTHER_AREA),
+    ],
+    "handovers.act": [
+        # an empty accept is refused by the rules (422), never applied
+        ("POST", "/handovers/{h_own}/accept", HANDOVER_OWN_AREA),
+        ("POST", "/handovers/{h_other}/accept", HANDOVER_OTHER_AREA),
+    ],
+    "lead.overview": [("GET", "/lead/", STAFF)],
+    "lead.waiting": [("GET", "/lead/waiting", STAFF)],
+}
+
+
+def test_every_route_has_a_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(MATRIX), "add the new route to MATRIX with its rule per role"
+
+
+def outcome(response) -> object:
+    if response.status_code == 302 and "/login" in response.headers["Location"]:
+        return LOGIN
+    if response.status_code in (403, 404):
+        return response.status_code
+    assert response.status_code in (200, 302, 422), response.status_code
+    return OK
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_access_per_role(app, endpoint):
+    with app.app_context():
+        world = build_world()
+    for method, template, expected in MATRIX[endpoint]:
+        url = template.format(**world.ids)
+        for role in ROLES:
+            client = app.test_client()
+            if role != "anonymous":
+                login(client, world.users[role])
+            response = client.open(url, method=method, data={})
+            response.close()
+            assert outcome(response) == expected[role], f"{method} {url} as {role}"
