@@ -40,7 +40,7 @@ class MatchForm(FlaskForm):
     volunteer = RadioField(
         _l("Volunteer"),
         coerce=int,
-        validate_choice=True,
+        validate_choice=False,  # the rules decide, with a message that says why
         validators=[DataRequired(message=_l("Choose a volunteer."))],
     )
     started_on = DateField(
