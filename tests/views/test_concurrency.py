@@ -70,13 +70,23 @@ def test_the_unique_slot_index_is_the_backstop(app):
         lead = make_user(Role.LEAD)
         first, second = make_resident(), make_resident()
         db.session.add(
-            Match(volunteer=volunteer, resident=first, slot=1, started_on=local_today(),
-                  created_by_id=lead.id)
+            Match(
+                volunteer=volunteer,
+                resident=first,
+                slot=1,
+                started_on=local_today(),
+                created_by_id=lead.id,
+            )
         )
         db.session.flush()
         db.session.add(
-            Match(volunteer=volunteer, resident=second, slot=1, started_on=local_today(),
-                  created_by_id=lead.id)
+            Match(
+                volunteer=volunteer,
+                resident=second,
+                slot=1,
+                started_on=local_today(),
+                created_by_id=lead.id,
+            )
         )
         with pytest.raises(IntegrityError):
             db.session.flush()

@@ -14,7 +14,7 @@ class LoginForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=10, max=128)],
+        validators=[DataRequired(), Length(max=128)],  # the minimum is a domain rule
         description=_l("At least 10 characters. A sentence you remember works well."),
     )
     confirm = PasswordField(

@@ -23,6 +23,14 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _fresh_session() -> None:
+    """A new session (against session fixation) that keeps the chosen UI language."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
 def _naive_now():
     return now_utc().replace(tzinfo=None)
 
@@ -40,7 +48,7 @@ def login():
             form.form_errors.append(_("E-mail address or password is not right."))
         else:
             db.session.commit()  # a rehashed password is kept
-            session.clear()
+            _fresh_session()
             login_user(user)
             return redirect(safe_next(form.next.data) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
@@ -49,11 +57,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    locale = session.get("locale")
     logout_user()
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    _fresh_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -74,7 +79,7 @@ def set_password(token: str):
         else:
             db.session.commit()
             logout_user()
-            session.clear()
+            _fresh_session()
             flash(_("Your password is set. Log in with it."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, user=user)
