@@ -136,3 +136,48 @@ def test_strip_past_minimum_is_not_padded():
 )
 def test_local_today(utc, local):
     assert local_today(utc) == local
+
+
+def test_set_based_due_and_missed_agree_with_the_week_strip(app_context):
+    """The overview's SQL (due this week, missed last week) and ``match_weeks`` are one rule."""
+    import random
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from maatjes.domain.contacts import ContactInput, log_contact
+    from maatjes.extensions import db
+    from maatjes.models import Match
+    from tests.builders import make_match, make_resident, make_volunteer
+
+    rng = random.Random(7)
+    today = D(2022, 1, 5)  # a Wednesday in ISO week 1 of 2022, after week 52 of 2021
+    matches = []
+    for _ in range(12):
+        volunteer = make_volunteer(("nl",))
+        start = today - timedelta(days=rng.randint(0, 30))
+        match = make_match(volunteer, make_resident(), started_on=start)
+        for _ in range(rng.randint(0, 4)):
+            day = start + timedelta(days=rng.randint(0, (today - start).days))
+            log_contact(db.session, match, ContactInput(day, "phone"), by=volunteer.user,
+                        today=today)
+        matches.append(match)
+    this_monday = weeks.week_start(today)
+    last_monday = this_monday - timedelta(days=7)
+
+    def by_sql(monday):
+        condition = weeks.active_without_contact_in_week(monday)
+        return set(db.session.scalars(select(Match.id).where(condition)))
+
+    def by_strip(monday, status):
+        found = set()
+        for match in matches:
+            strip = weeks.match_weeks(match.started_on, None, today,
+                                      [c.contact_on for c in match.contacts])
+            if any(w.monday == monday and w.status == status for w in strip):
+                found.add(match.id)
+        return found
+
+    assert by_sql(this_monday) == by_strip(this_monday, weeks.DUE)
+    assert by_sql(last_monday) == by_strip(last_monday, weeks.MISSED)
+    assert by_sql(this_monday) and by_sql(last_monday)  # the sample covers both cases
