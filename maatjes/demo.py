@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maatjes.domain import accounts, handovers, matching, residents
+from maatjes.domain import accounts, handovers, matching, residents, weeks
 from maatjes.domain.clock import local_today, now_utc
 from maatjes.domain.contacts import ContactInput, log_contact
 from maatjes.domain.handovers import HandoverInput
@@ -330,24 +330,26 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
             by=lead,
             today=start,
         )
-        for week in range(weeks_ago + 1):
-            day = start + timedelta(weeks=week, days=1)
-            # leave last week open for one resident, and this week open for most
-            if day > today or (first == "Ama" and week == weeks_ago - 1):
+        current = weeks.week_number(start, today)
+        for number in range(1, current + 1):
+            monday = weeks.week_start(start) + timedelta(weeks=number - 1)
+            day = max(start, monday + timedelta(days=1))
+            # Leave this week open for most residents, and last week missed for Ama.
+            if day > today or (number == current and first != "Kofi"):
                 continue
-            if week == weeks_ago and first != "Kofi":
+            if first == "Ama" and number == current - 1:
                 continue
             log_contact(
                 session,
                 match,
                 ContactInput(
                     contact_on=day,
-                    kind=("visit" if week % 3 == 0 else "phone"),
-                    duration_minutes=30 + 15 * (week % 3),
+                    kind=("visit" if number % 3 == 0 else "phone"),
+                    duration_minutes=30 + 15 * (number % 3),
                     topics=needs[:1],
-                    stress_score=max(2, 8 - week // 2),
+                    stress_score=max(2, 9 - number // 2),
                     note="",
-                    needs_attention=(first == "Sunita" and week == weeks_ago - 1),
+                    needs_attention=(first == "Sunita" and number == current - 1),
                 ),
                 by=volunteer.user,
                 today=today,

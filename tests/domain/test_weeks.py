@@ -159,8 +159,9 @@ def test_set_based_due_and_missed_agree_with_the_week_strip(app_context):
         match = make_match(volunteer, make_resident(), started_on=start)
         for _ in range(rng.randint(0, 4)):
             day = start + timedelta(days=rng.randint(0, (today - start).days))
-            log_contact(db.session, match, ContactInput(day, "phone"), by=volunteer.user,
-                        today=today)
+            log_contact(
+                db.session, match, ContactInput(day, "phone"), by=volunteer.user, today=today
+            )
         matches.append(match)
     this_monday = weeks.week_start(today)
     last_monday = this_monday - timedelta(days=7)
@@ -172,8 +173,9 @@ def test_set_based_due_and_missed_agree_with_the_week_strip(app_context):
     def by_strip(monday, status):
         found = set()
         for match in matches:
-            strip = weeks.match_weeks(match.started_on, None, today,
-                                      [c.contact_on for c in match.contacts])
+            strip = weeks.match_weeks(
+                match.started_on, None, today, [c.contact_on for c in match.contacts]
+            )
             if any(w.monday == monday and w.status == status for w in strip):
                 found.add(match.id)
         return found
