@@ -20,9 +20,11 @@ run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask maatjes demo
 	@echo
-	@echo "  Money Maatjes runs at http://$(HOST):$(PORT)/"
+	@echo "  Money Maatjes runs at http://$(HOST):$(PORT)/  (the scheduler runs beside it)"
 	@echo
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@$(BIN)/flask maatjes scheduler & scheduler=$$!; \
+	  trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q --ignore=tests/browser

@@ -38,3 +38,14 @@ class Config:
     PROXY_COUNT = int(os.environ.get("MAATJES_PROXY_COUNT", "0"))
     # Validity of a one-time "set your password" link.
     PASSWORD_LINK_HOURS = int(os.environ.get("MAATJES_PASSWORD_LINK_HOURS", "72"))
+    # Where the app is reached, for links in e-mails and the calendar feed.
+    PUBLIC_URL = os.environ.get("MAATJES_PUBLIC_URL", "http://127.0.0.1:5000")
+    # A VOG (certificate of conduct) is asked anew after this many days.
+    VOG_VALID_DAYS = int(os.environ.get("MAATJES_VOG_VALID_DAYS", str(3 * 365)))
+    # E-mail; without a host notifications stay in the app.
+    SMTP_HOST = os.environ.get("MAATJES_SMTP_HOST", "")
+    SMTP_PORT = os.environ.get("MAATJES_SMTP_PORT", "")
+    SMTP_SECURITY = os.environ.get("MAATJES_SMTP_SECURITY", "starttls")  # starttls | ssl | none
+    SMTP_USERNAME = os.environ.get("MAATJES_SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("MAATJES_SMTP_PASSWORD", "")
+    SMTP_SENDER = os.environ.get("MAATJES_SMTP_SENDER", "Money Maatjes <noreply@localhost>")

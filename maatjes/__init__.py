@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from maatjes.blueprints.lead.views import bp as lead_bp
     from maatjes.blueprints.main.views import bp as main_bp
     from maatjes.blueprints.matches.views import bp as matches_bp
+    from maatjes.blueprints.notifications.views import bp as notifications_bp
     from maatjes.blueprints.residents.views import bp as residents_bp
     from maatjes.blueprints.trainings.views import bp as trainings_bp
     from maatjes.blueprints.users.views import bp as users_bp
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         matches_bp,
         handovers_bp,
         lead_bp,
+        notifications_bp,
     ):
         app.register_blueprint(bp)
 

@@ -1,5 +1,7 @@
 """``flask maatjes …`` commands."""
 
+import contextlib
+
 import click
 from flask import current_app, url_for
 from flask.cli import with_appcontext
@@ -50,3 +52,30 @@ def create_user_command(email: str, name: str, role: str):
     base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
     with current_app.test_request_context(base_url=base):
         click.echo(url_for("auth.set_password", token=token, _external=True))
+
+
+@maatjes_cli.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Run the scheduler process (reminders, escalations, e-mail). One per deployment."""
+    import logging
+
+    from maatjes.scheduler import build_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    click.echo("Scheduler running (Europe/Amsterdam); stop with Ctrl+C.")
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        build_scheduler(current_app._get_current_object()).start()
+
+
+@maatjes_cli.command("run-jobs")
+@click.option("--force", is_flag=True, help="Run even when the period was handled already.")
+@with_appcontext
+def run_jobs_command(force: bool):
+    """Run every due job once and send pending e-mail (what the scheduler does each tick)."""
+    from maatjes import jobs
+
+    app = current_app._get_current_object()
+    for name, created in jobs.run_due_jobs(app, db.session, force=force).items():
+        click.echo(f"{name:<18} {'already done' if created is None else created}")
+    click.echo(f"e-mails sent: {jobs.deliver_emails(app, db.session)}")

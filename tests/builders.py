@@ -46,6 +46,12 @@ def make_user(role: str = Role.LEAD, area: Area | None = None, name: str | None 
     return user
 
 
+def default_lead() -> User:
+    """The first lead, created when there is none (builders need someone to act)."""
+    lead = db.session.query(User).filter_by(role=Role.LEAD).order_by(User.id).first()
+    return lead or make_user(Role.LEAD)
+
+
 def _training(kind: str) -> Training:
     training = db.session.query(Training).filter_by(kind=kind).first()
     if training is None:
@@ -105,7 +111,7 @@ def make_volunteer(
 
 def make_resident(languages=("nl",), *, area: str = "Bijlmer-Oost", by: User | None = None, **kw):
     n = next(_seq)
-    by = by or make_user(Role.LEAD)
+    by = by or default_lead()
     data = ResidentInput(
         first_name=kw.get("first_name", f"Resident{n}"),
         last_name=kw.get("last_name", "Test"),
@@ -127,7 +133,7 @@ def make_match(volunteer, resident, *, started_on: date = TODAY, by: User | None
         volunteer_id=volunteer.id,
         resident=resident,
         started_on=started_on,
-        by=by or make_user(Role.LEAD),
+        by=by or default_lead(),
         today=started_on,
     )
 

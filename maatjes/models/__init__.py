@@ -3,6 +3,7 @@
 from maatjes.models.base import Base, utcnow
 from maatjes.models.handover import TO_BUURTTEAM, TO_MAATJES, Handover, HandoverEvent
 from maatjes.models.match import CONTACT_KINDS, OUTCOMES, Contact, Match
+from maatjes.models.notification import JobRun, Notification
 from maatjes.models.registry import Area, Language, Organisation
 from maatjes.models.resident import NEEDS, SOURCES, Resident, ResidentLanguage
 from maatjes.models.user import Role, User
@@ -21,7 +22,9 @@ __all__ = [
     "Handover",
     "HandoverEvent",
     "Language",
+    "JobRun",
     "Match",
+    "Notification",
     "Organisation",
     "Resident",
     "ResidentLanguage",

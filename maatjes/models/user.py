@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import DateTime, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maatjes.models.base import Base, utcnow
@@ -31,6 +31,9 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Notification channels: in-app always; e-mail on/off; one daily digest instead of singles.
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
+    email_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
     # SHA-256 of the one-time "set your password" token; the token itself is never stored.
     password_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_token_expires: Mapped[datetime | None] = mapped_column(DateTime)

@@ -36,6 +36,8 @@ class Volunteer(Base):
     vog_date: Mapped[date | None] = mapped_column(Date)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # SHA-256 of the calendar feed token (the token is shown once); NULL = no feed.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
@@ -68,6 +70,8 @@ class Training(Base):
     name: Mapped[str] = mapped_column(String(160), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="other")
     description: Mapped[str] = mapped_column(String(1000), default="")
+    # A completed training needs a refresher after this many months (None: never).
+    refresh_months: Mapped[int | None]
 
     sessions: Mapped[list["TrainingSession"]] = relationship(
         back_populates="training", order_by="TrainingSession.held_on"

@@ -10,7 +10,7 @@ import pytest
 from maatjes.domain import handovers
 from maatjes.domain.handovers import HandoverInput
 from maatjes.extensions import db
-from maatjes.models import Contact, Role
+from maatjes.models import Contact, Notification, Role
 from tests.builders import (
     TODAY,
     login,
@@ -57,6 +57,10 @@ def build_world() -> World:
         "target": make_user(Role.VOLUNTEER),
     }
     make_user(Role.BUURTTEAM, area=centrum)
+    note = Notification(
+        key="test:1", user_id=mine.user_id, kind="contact_due", volunteer_id=mine.id
+    )
+    db.session.add(note)
     db.session.commit()
     ids = dict(
         r_own=r_own.id,
@@ -70,6 +74,7 @@ def build_world() -> World:
         user=users["target"].id,
         training=_training_id(),
         session=_session_id(),
+        note=note.id,
     )
     return World({role: user.id for role, user in users.items()}, ids)
 
@@ -164,6 +169,19 @@ MATRIX = {
         ("POST", "/handovers/{h_own}/accept", HANDOVER_OWN_AREA),
         ("POST", "/handovers/{h_other}/accept", HANDOVER_OTHER_AREA),
     ],
+    "notifications.index": [("GET", "/notifications", LOGGED_IN)],
+    "notifications.open_": [
+        (
+            "POST",
+            "/notifications/{note}/open",
+            {**LOGGED_IN, **{r: 404 for r in ROLES[1:]}, "volunteer": OK},
+        ),
+    ],
+    "notifications.read_all": [("POST", "/notifications/read", LOGGED_IN)],
+    "notifications.profile": [("GET", "/profile", LOGGED_IN)],
+    "notifications.calendar_token": [("POST", "/profile/calendar", VOLUNTEER_ONLY)],
+    "notifications.calendar_revoke": [("POST", "/profile/calendar/revoke", VOLUNTEER_ONLY)],
+    "notifications.calendar_feed": [("GET", "/calendar/not-a-token.ics", {r: 404 for r in ROLES})],
     "lead.overview": [("GET", "/lead/", STAFF)],
     "lead.waiting": [("GET", "/lead/waiting", STAFF)],
 }

@@ -1,0 +1,75 @@
+"""Sending e-mail through SMTP, configured from the environment (MAATJES_SMTP_*)."""
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str  # "starttls", "ssl" or "none"
+    username: str
+    password: str
+    sender: str
+    timeout: float = 10.0
+
+
+def settings_from(config) -> SmtpSettings | None:
+    """None when no SMTP host is configured: notifications then stay in the app only."""
+    host = config.get("SMTP_HOST")
+    if not host:
+        return None
+    security = config.get("SMTP_SECURITY", "starttls")
+    default_port = {"ssl": 465, "starttls": 587}.get(security, 25)
+    return SmtpSettings(
+        host=host,
+        port=int(config.get("SMTP_PORT") or default_port),
+        security=security,
+        username=config.get("SMTP_USERNAME", ""),
+        password=config.get("SMTP_PASSWORD", ""),
+        sender=config.get("SMTP_SENDER", "Money Maatjes <noreply@localhost>"),
+        timeout=float(config.get("SMTP_TIMEOUT", 10)),
+    )
+
+
+class Mailer:
+    """One SMTP connection for a batch of messages."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> "Mailer":
+        s = self.settings
+        if s.security == "ssl":
+            smtp = smtplib.SMTP_SSL(
+                s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+        if s.username:
+            smtp.login(s.username, s.password)
+        self._smtp = smtp
+        return self
+
+    def send(self, to: str, subject: str, body: str, language: str) -> None:
+        message = EmailMessage()
+        message["From"] = self.settings.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Content-Language"] = language
+        message.set_content(body)
+        assert self._smtp is not None
+        self._smtp.send_message(message)
+
+    def __exit__(self, *exc) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except smtplib.SMTPException:
+                self._smtp.close()

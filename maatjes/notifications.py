@@ -1,0 +1,161 @@
+"""Notification texts, rendered in the current locale (the recipient's, via force_locale).
+
+Only references are stored; names are looked up when a message is shown or sent. Subjects
+name a resident by first name at most.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from maatjes.domain import rhythm, weeks
+from maatjes.formatting import long_date
+from maatjes.models import (
+    Handover,
+    Match,
+    Notification,
+    Resident,
+    Training,
+    Volunteer,
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    link: str  # a path in the app
+
+
+def _first(name: str) -> str:
+    return name.split()[0] if name else ""
+
+
+def render(session: Session, note: Notification, *, today: date) -> Message:
+    kind = note.kind
+    if kind == rhythm.CONTACT_DUE:
+        names = session.scalars(
+            select(Resident.first_name)
+            .join(Match, Match.resident_id == Resident.id)
+            .where(
+                Match.volunteer_id == note.volunteer_id,
+                weeks.active_without_contact_in_week(weeks.week_start(today)),
+            )
+            .order_by(Resident.first_name)
+        ).all()
+        body = (
+            _("Still to contact this week: %(names)s.", names=", ".join(names))
+            if names
+            else _("You have contacted everyone this week. Thank you!")
+        )
+        return Message(_("Money Maatjes: your contacts this week"), body, "/me")
+    if kind in (rhythm.CONTACT_MISSED, rhythm.ESCALATION, rhythm.EVALUATION):
+        match = session.get(Match, note.match_id)
+        name = match.resident.first_name
+        volunteer = match.volunteer.name
+        link = f"/matches/{match.id}"
+        if kind == rhythm.CONTACT_MISSED:
+            year, week = note.period.split("-W")
+            monday = date.fromisocalendar(int(year), int(week), 1)
+            return Message(
+                _("No contact with %(name)s last week", name=name),
+                _(
+                    "In the week of %(day)s there was no contact with %(name)s. Log the contact"
+                    " if there was one, or tell the project lead if something is wrong.",
+                    day=long_date(monday),
+                    name=name,
+                ),
+                link,
+            )
+        if kind == rhythm.ESCALATION:
+            return Message(
+                _("Two weeks without contact: %(name)s", name=name),
+                _(
+                    "%(volunteer)s has had no contact with %(name)s for two weeks or more.",
+                    volunteer=volunteer,
+                    name=name,
+                ),
+                link,
+            )
+        return Message(
+            _("13 weeks with %(name)s: time to evaluate", name=name),
+            _(
+                "The match of %(volunteer)s and %(name)s has reached the minimum of 13 weeks."
+                " End it with an outcome, or continue.",
+                volunteer=volunteer,
+                name=name,
+            ),
+            link,
+        )
+    if kind == rhythm.HANDOVER_WAITING:
+        handover = session.get(Handover, note.handover_id)
+        name = handover.resident.first_name
+        body = (
+            _(
+                "The handover of %(name)s to %(area)s has not been accepted for 5 working days.",
+                name=name,
+                area=handover.area.name,
+            )
+            if note.key.split(":")[2] == "sent"
+            else _(
+                "The handover of %(name)s was accepted by %(contact)s, but no first contact has"
+                " been recorded for 5 working days.",
+                name=name,
+                contact=handover.receiver_name or "",
+            )
+        )
+        return Message(
+            _("Handover of %(name)s is waiting", name=name), body, f"/handovers/{handover.id}"
+        )
+    volunteer = session.get(Volunteer, note.volunteer_id)
+    link = f"/volunteers/{volunteer.id}" if volunteer else "/lead/"
+    if kind == rhythm.VOG_EXPIRING:
+        return Message(
+            _("VOG of %(name)s expires soon", name=_first(volunteer.name)),
+            _(
+                "The VOG of %(name)s dates from %(day)s. Ask for a new one within 30 days.",
+                name=volunteer.name,
+                day=long_date(volunteer.vog_date),
+            ),
+            link,
+        )
+    if kind == rhythm.REFRESHER:
+        training = session.get(Training, note.training_id)
+        return Message(
+            _("%(name)s needs a refresher training", name=_first(volunteer.name)),
+            _(
+                "%(name)s is due for a refresher of “%(training)s” within 30 days.",
+                name=volunteer.name,
+                training=training.name,
+            ),
+            link,
+        )
+    return _digest(session, today)
+
+
+def _digest(session: Session, today: date) -> Message:
+    from maatjes.domain import overview
+
+    data = overview.build(session, today=today)
+    lines = [
+        _("Contact due this week: %(n)d", n=len(data.due_this_week)),
+        _("Missed last week: %(n)d", n=len(data.missed_last_week)),
+        _("Flagged for your attention: %(n)d", n=len(data.flagged)),
+        _("Open handovers: %(n)d", n=len(data.open_handovers)),
+        _("Residents waiting: %(n)d", n=data.waiting_total),
+    ]
+    return Message(_("Money Maatjes: today's attention list"), "\n".join(lines), "/lead/")
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,188 @@
+"""The weekly rhythm with fixed clocks: reminders, escalations, evaluations, handovers."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+from maatjes import jobs
+from maatjes.domain import handovers, rhythm
+from maatjes.domain.contacts import ContactInput, log_contact
+from maatjes.domain.handovers import HandoverInput
+from maatjes.extensions import db
+from maatjes.models import JobRun, Notification, Role
+from tests.builders import make_area, make_match, make_resident, make_user, make_volunteer
+from tests.jobs.conftest import local, notes
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+
+def run_all(app, now, force=False):
+    return jobs.run_due_jobs(app, db.session, now=now, force=force)
+
+
+def contact(match, day):
+    log_contact(db.session, match, ContactInput(day, "phone"), by=match.volunteer.user, today=day)
+
+
+def setup_match(start=date(2022, 1, 3)):
+    lead = make_user(Role.LEAD)
+    volunteer = make_volunteer(("tw",))
+    match = make_match(volunteer, make_resident(("tw",), first_name="Ama"), started_on=start)
+    db.session.commit()
+    return lead, volunteer, match
+
+
+def test_skipped_week_reaches_the_volunteer_on_monday_and_the_lead_after_two(app):
+    lead, volunteer, match = setup_match()
+    contact(match, date(2022, 1, 4))  # week 1 done; week 2 (10–16 January) skipped
+    db.session.commit()
+
+    run_all(app, local(2022, 1, 17, 4, 30))
+    missed = notes(rhythm.CONTACT_MISSED)
+    assert [(n.user_id, n.period) for n in missed] == [(volunteer.user_id, "2022-W02")]
+    due = notes(rhythm.CONTACT_DUE)
+    assert [(n.user_id, n.period) for n in due] == [(volunteer.user_id, "2022-W03")]
+    assert notes(rhythm.ESCALATION) == []
+
+    run_all(app, local(2022, 1, 24, 4, 30))  # week 3 skipped too: the lead hears of it
+    escalations = notes(rhythm.ESCALATION)
+    assert [(n.user_id, n.match_id) for n in escalations] == [(lead.id, match.id)]
+
+    run_all(app, local(2022, 1, 31, 4, 30))  # the same lapse goes on: no second escalation
+    assert len(notes(rhythm.ESCALATION)) == 1
+    assert len(notes(rhythm.CONTACT_MISSED)) == 3
+
+    contact(match, date(2022, 2, 1))  # contact again, then two more weeks skipped
+    db.session.commit()
+    run_all(app, local(2022, 2, 21, 4, 30))
+    assert len(notes(rhythm.ESCALATION)) == 2  # a new lapse, a new escalation
+
+
+def test_running_every_job_twice_adds_nothing(app):
+    setup_match(start=date(2021, 12, 6))
+    now = local(2022, 3, 7, 7, 30)
+    first = run_all(app, now)
+    assert any(first.values())
+    count = db.session.scalar(select(func.count(Notification.id)))
+    assert all(v is None for v in run_all(app, now).values())  # claimed periods
+    run_all(app, now, force=True)  # even without the claims, the keys hold
+    assert db.session.scalar(select(func.count(Notification.id))) == count
+
+
+def test_thirteen_weeks_asks_volunteer_and_lead_to_evaluate(app):
+    lead, volunteer, match = setup_match(start=date(2022, 1, 3))
+    for week in range(14):
+        contact(match, date(2022, 1, 3) + timedelta(weeks=week))
+    db.session.commit()
+    run_all(app, local(2022, 3, 27, 12, 0))  # Sunday of week 12
+    assert notes(rhythm.EVALUATION) == []
+    run_all(app, local(2022, 3, 28, 4, 30))  # Monday of week 13 (the day after DST starts)
+    assert {n.user_id for n in notes(rhythm.EVALUATION)} == {lead.id, volunteer.user_id}
+    run_all(app, local(2022, 4, 4, 4, 30))
+    assert len(notes(rhythm.EVALUATION)) == 2
+
+
+def test_handover_waiting_five_working_days_reaches_the_linking_pin_and_sender(app):
+    area = make_area("Bijlmer-Oost")
+    lead = make_user(Role.LEAD)
+    pin = make_user(Role.LINKING_PIN, area=area)
+    make_user(Role.LINKING_PIN, area=make_area("Bijlmer-Centrum"))  # another area: not told
+    team = make_user(Role.BUURTTEAM, area=area)
+    resident = make_resident(area="Bijlmer-Oost")
+    with time_machine.travel(local(2022, 4, 22, 10, 0), tick=False):  # Friday
+        handover = handovers.start_handover(
+            db.session,
+            resident,
+            HandoverInput("Debts", "", "normal", True, date(2022, 4, 22)),
+            by=lead,
+            today=date(2022, 4, 22),
+        )
+    db.session.commit()
+    # Koningsdag (27 April) is no working day: the 5th working day ends on Monday 2 May
+    run_all(app, local(2022, 5, 2, 23, 0), force=True)
+    assert notes(rhythm.HANDOVER_WAITING) == []
+    run_all(app, local(2022, 5, 3, 4, 30))
+    assert {n.user_id for n in notes(rhythm.HANDOVER_WAITING)} == {pin.id, lead.id}
+
+    with time_machine.travel(local(2022, 5, 3, 9, 0), tick=False):
+        handovers.transition(db.session, handover, "accept", by=team, receiver_name="Linda")
+    db.session.commit()
+    run_all(app, local(2022, 5, 10, 4, 30))  # accepted 5 working days ago, today is day 5
+    assert len(notes(rhythm.HANDOVER_WAITING)) == 2
+    run_all(app, local(2022, 5, 11, 4, 30))  # no first contact: told again, once
+    run_all(app, local(2022, 5, 12, 4, 30))
+    assert len(notes(rhythm.HANDOVER_WAITING)) == 4
+
+
+def test_iso_week_53_rolls_into_week_1(app):
+    _lead, volunteer, match = setup_match(start=date(2020, 12, 21))
+    contact(match, date(2020, 12, 22))
+    db.session.commit()
+    run_all(app, local(2021, 1, 4, 4, 30))
+    assert [n.period for n in notes(rhythm.CONTACT_MISSED)] == ["2020-W53"]
+    assert [n.period for n in notes(rhythm.CONTACT_DUE)] == ["2021-W01"]
+
+
+def test_week_52_to_week_1(app):
+    _lead, volunteer, match = setup_match(start=date(2021, 12, 20))
+    db.session.commit()
+    run_all(app, local(2022, 1, 3, 4, 30))
+    assert sorted(n.period for n in notes(rhythm.CONTACT_MISSED)) == ["2021-W51", "2021-W52"]
+    assert len(notes(rhythm.ESCALATION)) == 1
+
+
+@pytest.mark.parametrize(
+    ("utc_now", "period"),
+    [
+        # 02:30 happens twice on 30 October 2022; both are before 04:00: still the 29th
+        ((2022, 10, 30, 0, 30), "2022-10-29"),
+        ((2022, 10, 30, 1, 30), "2022-10-29"),
+        ((2022, 10, 30, 3, 0), "2022-10-30"),  # 04:00 CET
+        ((2022, 3, 27, 1, 59), "2022-03-26"),  # 03:59 CEST, just after the clocks jump
+        ((2022, 3, 27, 2, 0), "2022-03-27"),  # 04:00 CEST
+    ],
+)
+def test_daily_jobs_run_from_four_in_the_morning_across_dst(app, utc_now, period):
+    from datetime import UTC, datetime
+
+    setup_match(start=date(2022, 3, 1))
+    with time_machine.travel(datetime(*utc_now, tzinfo=UTC), tick=False):
+        run_all(app, None)
+        run_all(app, None)
+    periods = set(db.session.scalars(select(JobRun.period).where(JobRun.job == "contact_missed")))
+    assert periods == {period}
+
+
+def test_lead_digest_only_on_working_days(app):
+    lead, _volunteer, _match = setup_match()
+    run_all(app, local(2022, 4, 27, 8, 0))  # Koningsdag
+    assert notes(rhythm.LEAD_DIGEST) == []
+    run_all(app, local(2022, 4, 28, 6, 0))  # before 07:00: not yet
+    assert notes(rhythm.LEAD_DIGEST) == []
+    run_all(app, local(2022, 4, 28, 7, 5))
+    assert [n.user_id for n in notes(rhythm.LEAD_DIGEST)] == [lead.id]
+
+
+def test_papers_expiring_thirty_days_ahead(app):
+    from maatjes.models import Training
+    from tests.builders import make_session
+    from maatjes.domain.training import record_attendance
+
+    lead = make_user(Role.LEAD)
+    volunteer = make_volunteer(("nl",))
+    volunteer.vog_date = date(2019, 3, 1)
+    meldcode = Training(name="Meldcode", kind="other", refresh_months=24)
+    db.session.add(meldcode)
+    db.session.flush()
+    session = make_session("other", date(2020, 3, 20))
+    session.training = meldcode
+    record_attendance(db.session, volunteer, session, completed=True)
+    db.session.commit()
+    run_all(app, local(2022, 1, 10, 5, 0))
+    assert notes(rhythm.VOG_EXPIRING) == [] and notes(rhythm.REFRESHER) == []
+    run_all(app, local(2022, 2, 20, 5, 0))  # VOG 3 years on 1 March 2022: 30 days ahead
+    assert [n.user_id for n in notes(rhythm.VOG_EXPIRING)] == [lead.id]
+    run_all(app, local(2022, 2, 25, 5, 0))  # refresher due 20 March 2022
+    assert [(n.user_id, n.training_id) for n in notes(rhythm.REFRESHER)] == [(lead.id, meldcode.id)]
