@@ -62,8 +62,8 @@ class Mailer:
         message["From"] = self.settings.sender
         message["To"] = to
         message["Subject"] = subject
+        message.set_content(body)  # clears Content-* headers, so the language comes after
         message["Content-Language"] = language
-        message.set_content(body)
         assert self._smtp is not None
         self._smtp.send_message(message)
 

@@ -110,8 +110,10 @@ def render(session: Session, note: Notification, *, today: date) -> Message:
         return Message(
             _("Handover of %(name)s is waiting", name=name), body, f"/handovers/{handover.id}"
         )
+    if kind == rhythm.LEAD_DIGEST or note.volunteer_id is None:
+        return _digest(session, today)
     volunteer = session.get(Volunteer, note.volunteer_id)
-    link = f"/volunteers/{volunteer.id}" if volunteer else "/lead/"
+    link = f"/volunteers/{volunteer.id}"
     if kind == rhythm.VOG_EXPIRING:
         return Message(
             _("VOG of %(name)s expires soon", name=_first(volunteer.name)),
@@ -133,7 +135,7 @@ def render(session: Session, note: Notification, *, today: date) -> Message:
             ),
             link,
         )
-    return _digest(session, today)
+    raise ValueError(f"unknown notification kind {kind!r}")
 
 
 def _digest(session: Session, today: date) -> Message:

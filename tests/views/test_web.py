@@ -145,3 +145,21 @@ def test_unknown_pages_answer_404_in_dutch(client):
     response = client.get("/does-not-exist")
     assert response.status_code == 404
     assert "bestaat niet" in response.get_data(as_text=True)
+
+
+def test_every_string_in_code_and_templates_is_in_the_dutch_catalog():
+    """A new _("…") without a Dutch translation fails here (run `make translations-update`)."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("maatjes/**.py", "python"), ("maatjes/templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    found = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ".", method_map=method_map, keywords=keywords
+        )
+    }
+    with open(f"{CATALOG}.po", "rb") as po_file:
+        catalog = read_po(po_file)
+    translated = {m.id for m in catalog if m.id and m.string}
+    assert sorted(found - translated) == []
