@@ -166,9 +166,9 @@ def test_lead_digest_only_on_working_days(app):
 
 
 def test_papers_expiring_thirty_days_ahead(app):
+    from maatjes.domain.training import record_attendance
     from maatjes.models import Training
     from tests.builders import make_session
-    from maatjes.domain.training import record_attendance
 
     lead = make_user(Role.LEAD)
     volunteer = make_volunteer(("nl",))

@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class TrainingForm(FlaskForm):
@@ -13,6 +21,11 @@ class TrainingForm(FlaskForm):
         ),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=1000)])
+    refresh_months = IntegerField(
+        _l("Refresher needed after (months)"),
+        validators=[Optional(), NumberRange(min=1, max=120)],
+        description=_l("Leave empty when the training does not expire."),
+    )
     submit = SubmitField(_l("Save"))
 
 

@@ -40,7 +40,12 @@ def new():
         if db.session.scalar(select(Training.id).where(Training.name == name)):
             form.name.errors.append(_("A training with this name exists already."))
         else:
-            training = Training(name=name, kind=form.kind.data, description=form.description.data)
+            training = Training(
+                name=name,
+                kind=form.kind.data,
+                description=form.description.data,
+                refresh_months=form.refresh_months.data,
+            )
             db.session.add(training)
             db.session.commit()
             flash(_("Training added."), "success")
