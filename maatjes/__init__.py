@@ -196,6 +196,16 @@ def register_template_helpers(app: Flask) -> None:
         ago=formatting.ago,
     )
 
+    @app.before_request
+    def refuse_nul_bytes():
+        # No person types a NUL byte; PostgreSQL cannot store one in text. Refuse it politely.
+        for values in (request.args, request.form):
+            for value in values.values():
+                if "\x00" in value:
+                    from flask import abort
+
+                    abort(400)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -17,7 +17,7 @@ from maatjes.domain import weeks
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.training import matchable_clause, require_matchable
 from maatjes.models import OUTCOMES, Match, Resident, ResidentLanguage, User, Volunteer
-from maatjes.models.volunteer import volunteer_areas, volunteer_languages
+from maatjes.models.volunteer import volunteer_languages
 
 MAX_ACTIVE_RESIDENTS = 2
 SLOTS = tuple(range(1, MAX_ACTIVE_RESIDENTS + 1))
@@ -265,9 +265,3 @@ def caseloads(session: Session) -> list[tuple[Volunteer, int, bool]]:
             .order_by(Volunteer.name)
         )
     ]
-
-
-def works_in(volunteer_id: int, area_id: int):
-    return exists().where(
-        volunteer_areas.c.volunteer_id == volunteer_id, volunteer_areas.c.area_id == area_id
-    )

@@ -227,8 +227,7 @@ def escalations(session: Session, *, today: date, now: datetime) -> int:
 
 def evaluations(session: Session, *, today: date, now: datetime) -> int:
     """A match in its 13th week (or later): volunteer and leads are asked to evaluate, once."""
-    reached = weeks.week_start(today) - timedelta(weeks=weeks.MINIMUM_WEEKS - 1) + timedelta(6)
-    condition = and_(Match.ended_on.is_(None), Match.started_on <= reached)
+    condition = and_(Match.ended_on.is_(None), weeks.minimum_reached_clause(today))
     created = insert_new(
         session,
         select(

@@ -124,3 +124,11 @@ def active_without_contact_in_week(monday: date):
             Contact.contact_on <= sunday,
         ),
     )
+
+
+def minimum_reached_clause(today: date):
+    """SQL condition, the set-based form of ``minimum_reached(started_on, today)``."""
+    from maatjes.models import Match
+
+    latest_start = week_start(today) - timedelta(weeks=MINIMUM_WEEKS - 1) + timedelta(days=6)
+    return Match.started_on <= latest_start

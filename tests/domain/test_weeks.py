@@ -1,6 +1,6 @@
 """Table tests for the weekly-contact rule and the 13-week minimum (no HTTP, no database)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -57,6 +57,23 @@ def test_week_number(started, on, number):
 )
 def test_minimum_reached(started, ended, reached):
     assert weeks.minimum_reached(started, ended) is reached
+
+
+def test_minimum_reached_clause_agrees_with_the_rule(app_context):
+    from sqlalchemy import select
+
+    from maatjes.extensions import db
+    from maatjes.models import Match
+    from tests.builders import make_match, make_resident, make_volunteer
+
+    today = D(2022, 3, 30)
+    starts = [today - timedelta(days=n) for n in range(70, 100)]
+    ids = {}
+    for start in starts:
+        ids[make_match(make_volunteer(), make_resident(), started_on=start).id] = start
+    found = set(db.session.scalars(select(Match.id).where(weeks.minimum_reached_clause(today))))
+    assert found == {i for i, start in ids.items() if weeks.minimum_reached(start, today)}
+    assert found and found != set(ids)
 
 
 def statuses(strip):

@@ -91,7 +91,7 @@ def _session_id():
     return db.session.scalar(db.select(TrainingSession.id).limit(1))
 
 
-def staff_only(method="GET"):
+def staff_only():
     return {
         "anonymous": LOGIN,
         "admin": OK,
