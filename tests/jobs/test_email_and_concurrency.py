@@ -204,7 +204,10 @@ def test_calendar_feed_is_valid_first_names_only_and_revocable(app):
     feed = app.test_client().get(path)
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     calendar = Calendar.from_ical(feed.data)
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
     events = list(calendar.walk("VEVENT"))
+    assert all(e.get("UID") and e.get("DTSTAMP") for e in events)  # required by RFC 5545
+    assert len({str(e["UID"]) for e in events}) == len(events)
     assert events, "one item per week a contact is due"
     for event in events:
         start, end = event.decoded("dtstart"), event.decoded("dtend")
