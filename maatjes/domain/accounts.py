@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
-from maatjes.models import Area, Role, User
+from maatjes.models import Area, Role, User, Volunteer
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id (RFC 9106 low-memory profile)
 _DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
@@ -59,6 +59,33 @@ def create_user(
     token = issue_password_link(user, now=now, link_hours=link_hours)
     session.flush()
     return user, token
+
+
+def may_manage(actor: User, target: User) -> bool:
+    """Who may reset another account's password or block it.
+
+    Staff accounts (admins and leads) are managed only by pact support staff (admins); other
+    accounts by any staff member. Nobody manages their own account from the accounts page.
+    """
+    if actor.id == target.id or actor.role not in Role.STAFF:
+        return False
+    if target.role in Role.STAFF:
+        return actor.role == Role.ADMIN
+    return True
+
+
+def set_active(session: Session, actor: User, target: User, active: bool) -> None:
+    """Block or unblock an account. Blocking also ends every way in that does not need a password:
+    the one-time password link and the volunteer's calendar feed."""
+    if not may_manage(actor, target):
+        raise RuleViolation(_l("You cannot change this account."))
+    target.active = active
+    if not active:
+        target.password_token_hash = None
+        target.password_token_expires = None
+        volunteer = session.scalar(select(Volunteer).where(Volunteer.user_id == target.id))
+        if volunteer is not None:
+            volunteer.calendar_token_hash = None
 
 
 def issue_password_link(user: User, *, now: datetime, link_hours: int) -> str:

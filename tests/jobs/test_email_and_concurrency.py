@@ -219,6 +219,23 @@ def test_calendar_feed_is_valid_first_names_only_and_revocable(app):
     assert app.test_client().get(path).status_code == 404
 
 
+def test_calendar_feed_stops_when_the_account_is_blocked(app):
+    ids = world(app)
+    client = app.test_client()
+    login(client, ids["volunteer_user"])
+    page = client.post("/profile/calendar").get_data(as_text=True)
+    link = page.split('id="calendar-link" readonly value="', 1)[1].split('"', 1)[0]
+    path = link.split("maatjes.test", 1)[1]
+    assert app.test_client().get(path).status_code == 200
+    lead = app.test_client()
+    login(lead, ids["lead"])
+    blocked = lead.post(f"/users/{ids['volunteer_user']}/active", data={"active": "0"})
+    assert blocked.status_code == 302
+    assert app.test_client().get(path).status_code == 404
+    lead.post(f"/users/{ids['volunteer_user']}/active", data={"active": "1"})
+    assert app.test_client().get(path).status_code == 404, "unblocking does not revive the link"
+
+
 def test_unread_count_in_the_header_and_opening_marks_read(app):
     ids = world(app)
     run_once(app)

@@ -322,3 +322,22 @@ def test_area_bound_account_needs_an_area(app):
     with app.app_context():
         assert db.session.scalar(select(func.count(Area.id))) == 0
         assert db.session.scalar(select(User.id).where(User.email == "x@example.org")) is None
+
+
+def test_a_lead_cannot_reset_or_block_another_lead(app):
+    with app.app_context():
+        lead, other = make_user(Role.LEAD), make_user(Role.LEAD)
+        db.session.commit()
+        lead_id, other_id, before = lead.id, other.id, other.password_token_hash
+    client = app.test_client()
+    login(client, lead_id)
+    english(client)
+    page = text(client.get("/users/"))
+    assert f"/users/{other_id}/link" not in page and f"/users/{other_id}/active" not in page
+    response = client.post(f"/users/{other_id}/link", follow_redirects=True)
+    assert "Only pact support staff" in text(response)
+    response = client.post(f"/users/{other_id}/active", data={"active": "0"}, follow_redirects=True)
+    assert "You cannot change this account." in text(response)
+    with app.app_context():
+        other = db.session.get(User, other_id)
+        assert other.active and other.password_token_hash == before

@@ -18,7 +18,7 @@ from wtforms import BooleanField, SubmitField
 from maatjes.blueprints import or_404, roles_required, today
 from maatjes.domain import access, contacts, weeks
 from maatjes.extensions import db
-from maatjes.models import Match, Notification, Role, Volunteer, utcnow
+from maatjes.models import Match, Notification, Role, User, Volunteer, utcnow
 from maatjes.notifications import render, unread_count
 
 bp = Blueprint("notifications", __name__)
@@ -150,8 +150,12 @@ def calendar_feed(token: str):
         abort(404)
     volunteer = or_404(
         db.session.scalar(
-            select(Volunteer).where(
-                Volunteer.calendar_token_hash == _digest(token), Volunteer.active.is_(True)
+            select(Volunteer)
+            .join(User, User.id == Volunteer.user_id)
+            .where(
+                Volunteer.calendar_token_hash == _digest(token),
+                Volunteer.active.is_(True),
+                User.active.is_(True),
             )
         )
     )

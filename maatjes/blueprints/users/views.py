@@ -27,7 +27,7 @@ def _now():
 @roles_required(*Role.STAFF)
 def index():
     users = db.session.scalars(select(User).order_by(User.role, User.name)).all()
-    return render_template("users/index.html", users=users)
+    return render_template("users/index.html", users=users, may_manage=accounts.may_manage)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -68,7 +68,7 @@ def _link_hours() -> int:
 @roles_required(*Role.STAFF)
 def new_link(user_id: int):
     user = or_404(db.session.get(User, user_id))
-    if user.role == Role.ADMIN and current_user.role != Role.ADMIN:
+    if not accounts.may_manage(current_user, user):
         flash(_("Only pact support staff can do this for staff accounts."), "danger")
         return redirect(url_for("users.index"))
     token = accounts.issue_password_link(user, now=_now(), link_hours=_link_hours())
@@ -80,10 +80,11 @@ def new_link(user_id: int):
 @roles_required(*Role.STAFF)
 def toggle_active(user_id: int):
     user = or_404(db.session.get(User, user_id))
-    if user.id == current_user.id or (user.role == Role.ADMIN and current_user.role != Role.ADMIN):
-        flash(_("You cannot change this account."), "danger")
+    try:
+        accounts.set_active(db.session, current_user, user, request.form.get("active") == "1")
+    except RuleViolation as error:
+        flash(error.message, "danger")
     else:
-        user.active = request.form.get("active") == "1"
         db.session.commit()
         flash(_("Account updated."), "success")
     return redirect(url_for("users.index"))
