@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import DuplicateResident, RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
-from maatjes.models import NEEDS, SOURCES, Area, Resident, ResidentLanguage, User
+from maatjes.models import NEEDS, SOURCES, Area, Resident, ResidentLanguage, Role, User
 
 
 def phone_digits(phone: str) -> str:
@@ -55,7 +55,15 @@ def _validate(data: ResidentInput, today: date) -> None:
         raise RuleViolation(_l("Choose how the resident came in."), field="source")
 
 
-def find_duplicate(session: Session, data: ResidentInput, exclude_id: int | None = None):
+def find_duplicate(
+    session: Session,
+    data: ResidentInput,
+    exclude_id: int | None = None,
+    *,
+    by: User | None = None,
+):
+    """A resident with the same name and phone. Buurtteam staff and Linking Pins only hear of
+    residents in their own area: the warning must not tell them who takes part elsewhere."""
     query = select(Resident).where(
         func.lower(Resident.first_name) == data.first_name.strip().lower(),
         func.lower(Resident.last_name) == data.last_name.strip().lower(),
@@ -63,6 +71,8 @@ def find_duplicate(session: Session, data: ResidentInput, exclude_id: int | None
     )
     if exclude_id is not None:
         query = query.where(Resident.id != exclude_id)
+    if by is not None and by.role in Role.AREA_BOUND:
+        query = query.where(Resident.area_id == by.area_id)
     return session.scalar(query.limit(1))
 
 
@@ -91,7 +101,7 @@ def register_resident(
     allow_duplicate: bool = False,
 ) -> Resident:
     _validate(data, today)
-    if not allow_duplicate and find_duplicate(session, data):
+    if not allow_duplicate and find_duplicate(session, data, by=by):
         raise DuplicateResident(
             _l(
                 "A resident with this name and phone number is already registered. Check the"

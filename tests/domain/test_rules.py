@@ -252,6 +252,30 @@ def test_duplicate_resident_warns_and_can_be_overridden():
     assert register_resident(db.session, data, by=lead, today=TODAY, allow_duplicate=True).id
 
 
+def test_duplicate_warning_for_the_buurtteam_only_within_its_own_area():
+    oost = make_area("Bijlmer-Oost")
+    make_resident(
+        ("tw",), area="Bijlmer-Centrum", first_name="Ama", last_name="Owusu", phone="0612345678"
+    )
+    team = make_user(Role.BUURTTEAM, area=oost)
+    data = ResidentInput(
+        first_name="Ama",
+        last_name="Owusu",
+        phone="0612345678",
+        area=oost,
+        neighbourhood="",
+        languages=parse_language_list("tw"),
+        consent=True,
+        consent_on=TODAY,
+    )
+    with pytest.raises(DuplicateResident):  # the lead is warned across all areas
+        register_resident(db.session, data, by=make_user(Role.LEAD), today=TODAY)
+    # Another area's resident is not revealed: the referral goes through as a new person.
+    assert register_resident(db.session, data, by=team, today=TODAY).area == oost
+    with pytest.raises(DuplicateResident):  # within the team's own area the warning stands
+        register_resident(db.session, data, by=team, today=TODAY)
+
+
 @pytest.mark.parametrize(
     ("raw", "digits"),
     [
