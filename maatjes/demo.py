@@ -386,7 +386,9 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
     linking_pin = session.scalar(
         select(User).where(User.email == f"linkingpin.gaasperdam@{DOMAIN}")
     )
-    handovers.transition(session, sent, "accept", by=linking_pin, receiver_name="Linda de Vries")
+    handovers.transition(
+        session, sent, "accept", by=linking_pin, today=today, receiver_name="Linda de Vries"
+    )
 
     marlon = _resident(session, "Marlon")
     handovers.refer_to_maatjes(

@@ -74,8 +74,13 @@ def match(session: Session, user: User, match_id: int) -> Match | None:
     return session.scalar(matches_query(user).where(Match.id == match_id))
 
 
-def handover(session: Session, user: User, handover_id: int) -> Handover | None:
-    return session.scalar(handovers_query(user).where(Handover.id == handover_id))
+def handover(
+    session: Session, user: User, handover_id: int, *, lock: bool = False
+) -> Handover | None:
+    query = handovers_query(user).where(Handover.id == handover_id)
+    if lock:
+        query = query.with_for_update(of=Handover)
+    return session.scalar(query)
 
 
 def may_hand_over(session: Session, user: User, target: Resident) -> bool:

@@ -18,6 +18,7 @@ from maatjes.models import (
     TO_MAATJES,
     Handover,
     HandoverEvent,
+    Match,
     Resident,
     Role,
     User,
@@ -45,12 +46,17 @@ TRANSITIONS = {
 
 
 def can_receive(user: User, handover: Handover) -> bool:
-    """Whether the user acts for the receiving side of this handover."""
-    if user.role in Role.STAFF:
-        return True
+    """Whether the user acts for the receiving side of this handover.
+
+    To the buurtteam: only buurtteam staff and Linking Pins of the handover's area; a warm
+    handover is accepted by the people who will meet the resident, never by the sender's side.
+    To Money Maatjes: the project's staff (leads and admins).
+    """
+    if user.id == handover.sender_id:
+        return False
     if handover.direction == TO_BUURTTEAM:
         return user.role in Role.AREA_BOUND and user.area_id == handover.area_id
-    return False
+    return user.role in Role.STAFF
 
 
 def actions_for(user: User, handover: Handover) -> list[str]:
@@ -149,9 +155,12 @@ def transition(
     action: str,
     *,
     by: User,
+    today: date,
     receiver_name: str = "",
     note: str = "",
 ) -> None:
+    """Move a handover one step. Lock the handover row (``access.handover(..., lock=True)``)
+    before calling, so two people acting at once cannot both take the same step."""
     if action not in TRANSITIONS:
         raise RuleViolation(_l("Unknown step."))
     if not can_receive(by, handover):
@@ -174,4 +183,16 @@ def transition(
         handover.decline_reason = note
     handover.status = target
     _event(handover, by, note)
+    if handover.direction == TO_MAATJES and target in (DECLINED, RETURNED):
+        _close_if_unmatched(session, handover.resident, today)
     session.flush()
+
+
+def _close_if_unmatched(session: Session, resident: Resident, today: date) -> None:
+    """A referral Money Maatjes declines or returns takes the resident off the waiting list,
+    unless a maatje already supports them."""
+    active = session.scalar(
+        select(Match.id).where(Match.resident_id == resident.id, Match.ended_on.is_(None))
+    )
+    if active is None and resident.closed_on is None:
+        resident.closed_on = today

@@ -313,18 +313,26 @@ def test_handover_requires_consent_and_walks_the_states_with_a_timeline():
     assert handover.status == "sent" and handover.area == resident.area
     other_area = make_user(Role.BUURTTEAM, area=make_area("Bijlmer-Centrum"))
     with pytest.raises(RuleViolation):
-        handovers.transition(db.session, handover, "accept", by=other_area, receiver_name="X")
+        handovers.transition(
+            db.session, handover, "accept", by=other_area, today=TODAY, receiver_name="X"
+        )
     with pytest.raises(RuleViolation):  # the sender cannot accept their own handover
-        handovers.transition(db.session, handover, "accept", by=volunteer.user, receiver_name="X")
+        handovers.transition(
+            db.session, handover, "accept", by=volunteer.user, today=TODAY, receiver_name="X"
+        )
     team = make_user(Role.BUURTTEAM, area=resident.area, name="Linda")
     with pytest.raises(RuleViolation) as error:
-        handovers.transition(db.session, handover, "accept", by=team)
+        handovers.transition(db.session, handover, "accept", by=team, today=TODAY)
     assert error.value.field == "receiver_name"
-    handovers.transition(db.session, handover, "accept", by=team, receiver_name="Linda de Vries")
+    handovers.transition(
+        db.session, handover, "accept", by=team, today=TODAY, receiver_name="Linda de Vries"
+    )
     with pytest.raises(RuleViolation):
-        handovers.transition(db.session, handover, "complete", by=team)  # first contact first
-    handovers.transition(db.session, handover, "first_contact", by=team)
-    handovers.transition(db.session, handover, "complete", by=team)
+        handovers.transition(
+            db.session, handover, "complete", by=team, today=TODAY
+        )  # first contact first
+    handovers.transition(db.session, handover, "first_contact", by=team, today=TODAY)
+    handovers.transition(db.session, handover, "complete", by=team, today=TODAY)
     assert [e.status for e in handover.events] == ["sent", "accepted", "first_contact", "completed"]
     assert [e.by for e in handover.events] == [volunteer.user, team, team, team]
     assert handover.receiver_name == "Linda de Vries"
@@ -340,9 +348,44 @@ def test_decline_needs_a_reason_and_only_one_open_handover():
         handovers.start_handover(db.session, resident, _handover_input(), by=lead, today=TODAY)
     pin = make_user(Role.LINKING_PIN, area=resident.area)
     with pytest.raises(RuleViolation):
-        handovers.transition(db.session, handover, "decline", by=pin)
-    handovers.transition(db.session, handover, "decline", by=pin, note="Not our area after all")
+        handovers.transition(db.session, handover, "decline", by=pin, today=TODAY)
+    handovers.transition(
+        db.session, handover, "decline", by=pin, today=TODAY, note="Not our area after all"
+    )
     assert handover.status == "declined" and handover.decline_reason
+
+
+def test_only_the_areas_buurtteam_receives_a_handover_to_the_buurtteam():
+    lead = make_user(Role.LEAD)
+    resident = make_resident()
+    handover = handovers.start_handover(
+        db.session, resident, _handover_input(), by=lead, today=TODAY
+    )
+    for outsider in (lead, make_user(Role.LEAD), make_user(Role.ADMIN)):
+        assert not handovers.can_receive(outsider, handover)
+        with pytest.raises(RuleViolation, match="Only the receiving side"):
+            handovers.transition(
+                db.session, handover, "accept", by=outsider, today=TODAY, receiver_name="X"
+            )
+    assert handovers.can_receive(make_user(Role.BUURTTEAM, area=resident.area), handover)
+
+
+@pytest.mark.parametrize("matched", [False, True])
+def test_a_declined_referral_takes_the_resident_off_the_waiting_list(matched):
+    resident = make_resident(("tw",))
+    team = make_user(Role.BUURTTEAM, area=resident.area)
+    referral = handovers.refer_to_maatjes(
+        db.session, resident, _handover_input(), by=team, today=TODAY
+    )
+    assert not handovers.can_receive(team, referral)  # the sender does not answer themselves
+    if matched:
+        make_match(make_volunteer(("tw",)), resident)
+    lead = make_user(Role.LEAD)
+    handovers.transition(
+        db.session, referral, "decline", by=lead, today=TODAY, note="Needs a debt counsellor"
+    )
+    assert resident.closed_on == (None if matched else TODAY)
+    assert resident not in matching.waiting_residents(db.session)
 
 
 # --- need to know -------------------------------------------------------------------------

@@ -107,7 +107,9 @@ def test_handover_waiting_five_working_days_reaches_the_linking_pin_and_sender(a
     assert {n.user_id for n in notes(rhythm.HANDOVER_WAITING)} == {pin.id, lead.id}
 
     with time_machine.travel(local(2022, 5, 3, 9, 0), tick=False):
-        handovers.transition(db.session, handover, "accept", by=team, receiver_name="Linda")
+        handovers.transition(
+            db.session, handover, "accept", by=team, today=date(2022, 5, 3), receiver_name="Linda"
+        )
     db.session.commit()
     run_all(app, local(2022, 5, 10, 4, 30))  # accepted 5 working days ago, today is day 5
     assert len(notes(rhythm.HANDOVER_WAITING)) == 2

@@ -125,7 +125,7 @@ def detail(handover_id: int):
 @bp.route("/handovers/<int:handover_id>/<action>", methods=["POST"])
 @roles_required(*ALL_ROLES)
 def act(handover_id: int, action: str):
-    handover = or_404(access.handover(db.session, current_user, handover_id))
+    handover = or_404(access.handover(db.session, current_user, handover_id, lock=True))
     if action not in handovers.TRANSITIONS:
         abort(404)
     form = ActionForm()
@@ -136,6 +136,7 @@ def act(handover_id: int, action: str):
                 handover,
                 action,
                 by=current_user,
+                today=today(),
                 receiver_name=form.receiver_name.data or "",
                 note=form.note.data or "",
             )
