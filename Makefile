@@ -51,10 +51,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 translations-extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o maatjes/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -w 100 -o maatjes/translations/messages.pot .
 
 translations-update: translations-extract
-	$(BIN)/pybabel update -i maatjes/translations/messages.pot -d maatjes/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i maatjes/translations/messages.pot -d maatjes/translations --no-fuzzy-matching -w 100
 
 translations-compile: $(STAMP)
 	$(BIN)/pybabel compile -d maatjes/translations --statistics

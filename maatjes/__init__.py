@@ -103,6 +103,10 @@ def select_locale() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
+    from maatjes.blueprints.fields import DatabaseIdConverter
+
+    # Before any rule is added: every <int:...> in a URL is a database id that fits BIGINT.
+    app.url_map.converters["int"] = DatabaseIdConverter
     from maatjes.blueprints.auth.views import bp as auth_bp
     from maatjes.blueprints.handovers.views import bp as handovers_bp
     from maatjes.blueprints.lead.views import bp as lead_bp

@@ -1,11 +1,29 @@
 """Form fields shared by several blueprints."""
 
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.languages import LanguageChoice, parse_language_list
+
+MAX_ID = 2**63 - 1  # the largest BIGINT; SQLite raises OverflowError beyond it
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` limited to ids a database can hold, so a huge number is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def database_id(form, field) -> None:
+    """Validator for an id field whose choices are not checked up front."""
+    if field.data is not None and not 0 < field.data <= MAX_ID:
+        raise ValidationError(_l("Choose from the list."))
 
 
 class MultiCheckboxField(SelectMultipleField):

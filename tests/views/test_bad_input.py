@@ -32,6 +32,15 @@ GARBAGE = [
         "user": "0",
     },
     {"areas": ["1", "x"], "needs": ["debts", "nonsense"], "topics": ["?"], "held_on": "2022-13-01"},
+    {  # ids beyond what a database integer holds
+        "volunteer": str(2**64),
+        "started_on": "2022-01-03",
+        "area": str(2**64),
+        "organisation": str(2**70),
+        "user": str(2**64),
+        "trainer_organisation": str(2**64),
+        "areas": [str(2**64)],
+    },
 ]
 
 
@@ -70,6 +79,7 @@ def test_garbage_posts_never_crash_or_half_write(app, role):
                 "residents.new",
                 "trainings.new",
                 "handovers.refer",
+                "residents.match",
             ):
                 for data in GARBAGE:
                     response = client.post(url, data=data)
@@ -88,3 +98,43 @@ def test_garbage_posts_never_crash_or_half_write(app, role):
         "users",
         "contacts",
     }, changed
+
+
+@pytest.mark.parametrize("role", ["lead", "volunteer"])
+def test_ids_too_large_for_the_database_are_not_found(app, role):
+    with app.app_context():
+        world = build_world()
+    client = app.test_client()
+    login(client, world.users[role])
+    huge = {key: 2**64 for key in world.ids}
+    for cases in MATRIX.values():
+        for method, template, _expected in cases:
+            if "{" not in template:
+                continue
+            url = template.format(**huge)
+            response = client.open(url, method=method)
+            assert response.status_code == 404, f"{method} {url}"
+
+
+def test_a_match_for_an_impossible_volunteer_id_is_refused_in_the_form(app):
+    from maatjes.domain.clock import local_today
+    from maatjes.models import Match
+    from tests.builders import default_lead, make_resident
+
+    with app.app_context():
+        lead, resident = default_lead(), make_resident(("nl",))
+        db.session.commit()
+        lead_id, resident_id = lead.id, resident.id
+    client = app.test_client()
+    login(client, lead_id)
+    client.post("/locale", data={"locale": "en"})
+    for volunteer in (str(2**64), "-3", "0"):
+        response = client.post(
+            f"/residents/{resident_id}/match",
+            data={"volunteer": volunteer, "started_on": local_today().isoformat()},
+        )
+        assert response.status_code == 200, volunteer
+        page = response.get_data(as_text=True)
+        assert "Choose from the list." in page or "Choose a volunteer." in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Match.id))) == 0

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField
+from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField, database_id
 
 RESIDENT_LANGUAGE_HINT = _l(
     "In order of preference, ISO 639 codes separated by commas: nl, en, srn (Sranantongo), pap"
@@ -41,7 +41,7 @@ class MatchForm(FlaskForm):
         _l("Volunteer"),
         coerce=int,
         validate_choice=False,  # the rules decide, with a message that says why
-        validators=[DataRequired(message=_l("Choose a volunteer."))],
+        validators=[DataRequired(message=_l("Choose a volunteer.")), database_id],
     )
     started_on = DateField(
         _l("Date of the intake meeting (start of the match)"), validators=[DataRequired()]
