@@ -177,22 +177,35 @@ def end_match(
     session: Session,
     match: Match,
     *,
-    ended_on: date,
+    ended_on: date | None,
     outcome: str,
     reason: str,
     needs_new_maatje: bool,
     today: date,
 ) -> None:
-    """End a match with an outcome; before the 13-week minimum a reason is required."""
+    """End a match with an outcome; before the 13-week minimum a reason is required.
+
+    A match whose intake meeting is still ahead is cancelled: it ends on its start date, and a
+    reason is required.
+    """
     if not match.is_active:
         raise RuleViolation(_l("This match has already ended."))
-    if ended_on > today:
+    reason = reason.strip()
+    cancelling = match.started_on > today
+    if cancelling:
+        if not reason:
+            raise RuleViolation(
+                _l("This match has not started yet. Say why it is cancelled."), field="reason"
+            )
+        ended_on = match.started_on
+    if ended_on is None:
+        raise RuleViolation(_l("Give the end date."), field="ended_on")
+    if ended_on > today and not cancelling:
         raise RuleViolation(_l("The end date cannot be in the future."), field="ended_on")
     if ended_on < match.started_on:
         raise RuleViolation(_l("The end date is before the match started."), field="ended_on")
     if outcome not in OUTCOMES:
         raise RuleViolation(_l("Choose an outcome."), field="outcome")
-    reason = reason.strip()
     if not weeks.minimum_reached(match.started_on, ended_on) and not reason:
         raise RuleViolation(
             _l(
@@ -205,7 +218,7 @@ def end_match(
     match.ended_on = ended_on
     match.outcome = outcome
     match.end_reason = reason or None
-    match.resident.closed_on = None if needs_new_maatje else ended_on
+    match.resident.closed_on = None if needs_new_maatje else min(ended_on, today)
     session.flush()
 
 

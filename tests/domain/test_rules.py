@@ -175,6 +175,36 @@ def test_ending_before_thirteen_weeks_needs_a_reason(weeks_run, reason, ok):
         assert error.value.field == "reason"
 
 
+@pytest.mark.parametrize("needs_new_maatje", [False, True])
+def test_a_match_not_yet_started_is_cancelled_with_a_reason(needs_new_maatje):
+    start = TODAY + timedelta(days=10)
+    match = make_match(make_volunteer(), make_resident(), started_on=start)
+    kwargs = dict(ended_on=TODAY, outcome="other", needs_new_maatje=needs_new_maatje, today=TODAY)
+    with pytest.raises(RuleViolation, match="not started yet") as error:
+        matching.end_match(db.session, match, reason=" ", **kwargs)
+    assert error.value.field == "reason" and match.is_active
+    matching.end_match(db.session, match, reason="Resident found help elsewhere", **kwargs)
+    assert match.ended_on == start and not match.is_active
+    assert match.resident.closed_on == (None if needs_new_maatje else TODAY)
+    waiting = matching.waiting_residents(db.session)
+    assert (match.resident in waiting) is needs_new_maatje
+
+
+def test_an_end_date_is_needed_once_the_match_has_started():
+    match = make_match(make_volunteer(), make_resident(), started_on=TODAY)
+    with pytest.raises(RuleViolation) as error:
+        matching.end_match(
+            db.session,
+            match,
+            ended_on=None,
+            outcome="moved",
+            reason="Moved",
+            needs_new_maatje=False,
+            today=TODAY,
+        )
+    assert error.value.field == "ended_on"
+
+
 def test_waiting_by_language_counts_residents_and_volunteers_with_room():
     make_resident(("tw", "en"))
     make_resident(("tw",))

@@ -341,3 +341,31 @@ def test_a_lead_cannot_reset_or_block_another_lead(app):
     with app.app_context():
         other = db.session.get(User, other_id)
         assert other.active and other.password_token_hash == before
+
+
+def test_a_match_whose_intake_is_ahead_is_cancelled_through_the_page(app):
+    from datetime import timedelta
+
+    from tests.builders import make_match, make_resident, make_volunteer
+
+    start = local_today() + timedelta(days=7)
+    with app.app_context():
+        lead = make_user(Role.LEAD)
+        match = make_match(make_volunteer(), make_resident(), started_on=start)
+        db.session.commit()
+        lead_id, match_id = lead.id, match.id
+    client = app.test_client()
+    login(client, lead_id)
+    english(client)
+    page = text(client.get(f"/matches/{match_id}"))
+    assert "Cancel this match" in page and "Ending the match now cancels it" in page
+    assert 'name="ended_on"' not in page
+    data = {"outcome": "other", "reason": "", "needs_new_maatje": "y"}
+    response = client.post(f"/matches/{match_id}/end", data=data)
+    assert response.status_code == 422
+    assert "This match has not started yet. Say why it is cancelled." in text(response)
+    response = client.post(f"/matches/{match_id}/end", data={**data, "reason": "Found help"})
+    assert response.status_code == 302
+    with app.app_context():
+        match = db.session.get(Match, match_id)
+        assert match.ended_on == start and match.resident.closed_on is None

@@ -32,7 +32,7 @@ class ContactForm(FlaskForm):
 
 
 class EndMatchForm(FlaskForm):
-    ended_on = DateField(_l("End date"), validators=[DataRequired()])
+    ended_on = DateField(_l("End date"), validators=[Optional()])  # the rules say when it is needed
     outcome = SelectField(_l("Outcome"))
     reason = TextAreaField(
         _l("Reason or remarks"),

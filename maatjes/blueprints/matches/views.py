@@ -42,6 +42,7 @@ def _render_detail(match, end_form: EndMatchForm | None, status: int = 200):
         summary=weeks.summarize(strip),
         minimum=weeks.MINIMUM_WEEKS,
         end_form=end_form if match.is_active and current_user.is_staff else None,
+        not_started=match.started_on > today(),
         show_contacts=access.may_see_contacts(current_user, match),
     )
     return page, status
