@@ -22,12 +22,15 @@ from maatjes.domain import rhythm
 from maatjes.domain.clock import AMSTERDAM
 from maatjes.mail import Mailer, SmtpSettings, settings_from
 from maatjes.models import JobRun, Notification, User
-from maatjes.models.notification import EMAIL_PENDING, EMAIL_SENT, EMAIL_SKIPPED
+from maatjes.models.notification import EMAIL_FAILED, EMAIL_PENDING, EMAIL_SENT, EMAIL_SKIPPED
 from maatjes.notifications import render
 
 log = logging.getLogger(__name__)
 
 EMAIL_BATCH = 200
+# A message still not accepted after this many runs (15 minutes apart: some hours) is given up;
+# the notification stays in the app.
+EMAIL_MAX_ATTEMPTS = 12
 FAILED = "failed"
 DIGEST_EMAIL_FROM = time(7, 0)
 
@@ -157,6 +160,36 @@ def deliver_emails(app: Flask, session: Session, *, now: datetime | None = None)
     return sent
 
 
+def _permanent(error: Exception) -> bool:
+    """An SMTP reply in the 5xx range: this message will never go through as it is."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def _message_error(error: Exception) -> bool:
+    """Refused for this one message; the connection is still good for the next one."""
+    return isinstance(
+        error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused | smtplib.SMTPDataError
+    )
+
+
+def _describe(error: Exception) -> str:
+    """For the log: the kind of error and the SMTP code, never an address or a message body."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _reply in error.recipients.values()})
+        return f"{type(error).__name__} {codes}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__} {error.smtp_code}"
+    return type(error).__name__
+
+
+def _failed_attempt(note: Notification, error: Exception) -> None:
+    note.email_attempts += 1
+    if _permanent(error) or note.email_attempts >= EMAIL_MAX_ATTEMPTS:
+        note.email_status = EMAIL_FAILED
+
+
 def _send_singles(app, session: Session, settings: SmtpSettings, naive_now: datetime) -> int:
     # SKIP LOCKED: a second scheduler leaves the rows this one is sending alone (PostgreSQL);
     # SQLite serialises whole transactions instead.
@@ -173,31 +206,45 @@ def _send_singles(app, session: Session, settings: SmtpSettings, naive_now: date
         return 0
     sent = 0
     today = naive_now.replace(tzinfo=UTC).astimezone(AMSTERDAM).date()
+    remaining = list(notes)
     try:
         with (
             Mailer(settings) as mailer,
             app.test_request_context(base_url=app.config["PUBLIC_URL"]),
         ):
-            for note in notes:
+            while remaining:
+                note = remaining[0]
                 language = _language(note.user)
                 with force_locale(language):
                     message = render(session, note, today=today)
                     body = f"{message.body}\n\n{app.config['PUBLIC_URL']}{message.link}"
-                mailer.send(note.user.email, message.subject, body, language)
-                note.email_status = EMAIL_SENT
-                note.emailed_at = naive_now
-                note.email_attempts += 1
-                sent += 1
+                try:
+                    mailer.send(note.user.email, message.subject, body, language)
+                except smtplib.SMTPException as error:
+                    if not _message_error(error):
+                        raise
+                    _failed_attempt(note, error)
+                    log.warning(
+                        "e-mail for notification %d refused (%s)%s",
+                        note.id,
+                        _describe(error),
+                        "; given up" if note.email_status == EMAIL_FAILED else "; retried later",
+                    )
+                else:
+                    note.email_status = EMAIL_SENT
+                    note.emailed_at = naive_now
+                    note.email_attempts += 1
+                    sent += 1
+                remaining.pop(0)
     except (OSError, smtplib.SMTPException) as error:
+        # The server is down or dropped the connection: whatever is left is tried next run.
         log.warning(
-            "e-mail not sent (%s: %s); %d notification(s) stay pending and are retried",
-            type(error).__name__,
-            error,
-            len(notes) - sent,
+            "e-mail not sent (%s); %d notification(s) stay pending and are retried",
+            _describe(error),
+            len(remaining),
         )
-        for note in notes:
-            if note.email_status == EMAIL_PENDING:
-                note.email_attempts += 1
+        for note in remaining:
+            _failed_attempt(note, error if _message_error(error) else OSError())
     session.commit()
     return sent
 
@@ -253,8 +300,20 @@ def _send_digests(
             session.commit()
             sent += 1
         except Exception as error:
+            # The day's claim is rolled back with the rest, so the digest is tried again on the
+            # next run; a refusal for good, or too many attempts, ends that.
             session.rollback()
-            log.warning(
-                "digest e-mail not sent (%s); retried on the next run", type(error).__name__
-            )
+            _digest_failed(session, user.id, error)
+            log.warning("digest e-mail for user %d not sent (%s)", user.id, _describe(error))
     return sent
+
+
+def _digest_failed(session: Session, user_id: int, error: Exception) -> None:
+    notes = session.scalars(
+        select(Notification).where(
+            Notification.user_id == user_id, Notification.email_status == EMAIL_PENDING
+        )
+    ).all()
+    for note in notes:
+        _failed_attempt(note, error)
+    session.commit()

@@ -10,6 +10,7 @@ from maatjes.models.user import User
 EMAIL_PENDING = "pending"
 EMAIL_SENT = "sent"
 EMAIL_SKIPPED = "skipped"  # the user has e-mail off, or no SMTP server is configured
+EMAIL_FAILED = "failed"  # refused for good (5xx), or too many attempts; stays in the app
 
 
 class Notification(Base):

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from maatjes import jobs
 from maatjes.domain.contacts import ContactInput, log_contact
 from maatjes.extensions import db
-from maatjes.models import Notification, Role
-from maatjes.models.notification import EMAIL_PENDING, EMAIL_SENT
+from maatjes.models import Notification, Role, User
+from maatjes.models.notification import EMAIL_FAILED, EMAIL_PENDING, EMAIL_SENT
 from tests.builders import login, make_match, make_resident, make_user, make_volunteer
 from tests.jobs.conftest import local
 
@@ -134,6 +134,66 @@ def test_smtp_down_keeps_the_notification_and_retries_without_logging_the_body(a
         restarted.stop()
     with app.app_context():
         assert {n.email_status for n in db.session.scalars(select(Notification))} == {EMAIL_SENT}
+
+
+class RefusingInbox(Inbox):
+    """Refuses one address with a given SMTP reply; accepts everyone else."""
+
+    def __init__(self, address: str, reply: str):
+        super().__init__()
+        self.address, self.reply = address, reply
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address == self.address:
+            return self.reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.mark.parametrize("digest", [False, True])
+@pytest.mark.parametrize(
+    ("reply", "attempts_before", "status"),
+    [
+        ("550 5.1.1 No such user", 0, EMAIL_FAILED),  # refused for good at once
+        ("451 4.3.0 Try again later", 0, EMAIL_PENDING),  # retried on the next run
+        ("451 4.3.0 Try again later", jobs.EMAIL_MAX_ATTEMPTS - 1, EMAIL_FAILED),  # given up
+    ],
+)
+def test_one_refused_address_does_not_hold_up_the_others(
+    app, caplog, reply, attempts_before, status, digest
+):
+    inbox = RefusingInbox("akosua@example.org", reply)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {k: app.config.get(k) for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY")}
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_SECURITY="none")
+    try:
+        ids = world(app)
+        with app.app_context():
+            jobs.run_due_jobs(app, db.session, now=NOW)
+            db.session.execute(
+                Notification.__table__.update()
+                .where(Notification.user_id == ids["volunteer_user"])
+                .values(email_attempts=attempts_before)
+            )
+            db.session.get(User, ids["volunteer_user"]).email_digest = digest
+            db.session.commit()
+            db.session.remove()
+        with caplog.at_level(logging.WARNING):
+            assert run_once(app) == 1  # the lead's digest still goes out
+        assert [rcpt for rcpt, _m in inbox.messages] == [["lead@example.org"]]
+        assert "akosua" not in caplog.text and "Ama" not in caplog.text
+        assert reply[:3] in caplog.text
+        with app.app_context():
+            notes = db.session.scalars(
+                select(Notification).where(Notification.user_id == ids["volunteer_user"])
+            ).all()
+            assert {n.email_status for n in notes} == {status}
+            assert {n.email_attempts for n in notes} == {attempts_before + 1}
+            assert all(n.read_at is None for n in notes)  # still there, unread, in the app
+    finally:
+        controller.stop()
+        app.config.update(saved)
 
 
 def test_digest_users_get_one_mail_a_day(app, smtp):
