@@ -18,10 +18,11 @@ BASIC = "basic"
 MONEY_MAATJE = "money_maatje"
 
 
-def completed_on(kind: str):
-    """Correlated subquery: the first day the volunteer completed a training of ``kind``."""
+def completed_on(kind: str, *, latest: bool = False):
+    """Correlated subquery: the first (or latest) day the volunteer completed a training of
+    ``kind``."""
     return (
-        select(func.min(TrainingSession.held_on))
+        select((func.max if latest else func.min)(TrainingSession.held_on))
         .join(TrainingAttendance, TrainingAttendance.session_id == TrainingSession.id)
         .join(Training, Training.id == TrainingSession.training_id)
         .where(
@@ -35,8 +36,10 @@ def completed_on(kind: str):
 
 
 def matchable_clause() -> ColumnElement[bool]:
+    # Some Money Maatje completion on or after the first basic one: the latest is compared, so
+    # a volunteer who redid the Money Maatje training after the basic training passes.
     basic = completed_on(BASIC)
-    money_maatje = completed_on(MONEY_MAATJE)
+    money_maatje = completed_on(MONEY_MAATJE, latest=True)
     return and_(
         Volunteer.active.is_(True),
         basic.is_not(None),
@@ -72,7 +75,7 @@ def gate_status(session: Session, volunteer_id: int) -> GateStatus:
         select(
             Volunteer.active,
             completed_on(BASIC),
-            completed_on(MONEY_MAATJE),
+            completed_on(MONEY_MAATJE, latest=True),
             matchable_clause(),
         ).where(Volunteer.id == volunteer_id)
     ).one()

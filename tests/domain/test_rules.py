@@ -81,6 +81,17 @@ def test_attended_but_not_completed_does_not_pass_the_gate():
     assert not training.gate_status(db.session, volunteer.id).matchable
 
 
+def test_money_maatje_training_redone_after_the_basic_training_passes_the_gate():
+    volunteer = make_volunteer(trained=False)
+    # Money Maatje first (out of order), then basic, then Money Maatje again.
+    train(volunteer, basic_on=date(2021, 10, 1), money_maatje_on=date(2021, 6, 1))
+    assert not training.gate_status(db.session, volunteer.id).matchable
+    train(volunteer, basic_on=None, money_maatje_on=date(2021, 12, 1))
+    status = training.gate_status(db.session, volunteer.id)
+    assert status.matchable and status.money_maatje_on == date(2021, 12, 1)
+    assert volunteer in [s.volunteer for s in matching.suggestions(db.session, make_resident())]
+
+
 # --- matching ------------------------------------------------------------------------------
 
 
