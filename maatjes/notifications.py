@@ -30,6 +30,12 @@ class Message:
     link: str  # a path in the app
 
 
+def _period_monday(period: str) -> date:
+    """The Monday of an ISO week period such as ``2022-W03``."""
+    year, week = period.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
 def _first(name: str) -> str:
     return name.split()[0] if name else ""
 
@@ -37,29 +43,41 @@ def _first(name: str) -> str:
 def render(session: Session, note: Notification, *, today: date) -> Message:
     kind = note.kind
     if kind == rhythm.CONTACT_DUE:
+        # The week the notification is about, which need not be the week it is read in.
+        monday = _period_monday(note.period) if note.period else weeks.week_start(today)
+        current = monday == weeks.week_start(today)
         names = session.scalars(
             select(Resident.first_name)
             .join(Match, Match.resident_id == Resident.id)
             .where(
                 Match.volunteer_id == note.volunteer_id,
-                weeks.active_without_contact_in_week(weeks.week_start(today)),
+                weeks.active_without_contact_in_week(monday, today=today),
             )
             .order_by(Resident.first_name)
         ).all()
+        if current:
+            body = (
+                _("Still to contact this week: %(names)s.", names=", ".join(names))
+                if names
+                else _("You have contacted everyone this week. Thank you!")
+            )
+            return Message(_("Money Maatjes: your contacts this week"), body, "/me")
+        day = long_date(monday)
         body = (
-            _("Still to contact this week: %(names)s.", names=", ".join(names))
+            _("No contact in the week of %(day)s with: %(names)s.", day=day, names=", ".join(names))
             if names
-            else _("You have contacted everyone this week. Thank you!")
+            else _("You contacted everyone in the week of %(day)s. Thank you!", day=day)
         )
-        return Message(_("Money Maatjes: your contacts this week"), body, "/me")
+        return Message(
+            _("Money Maatjes: your contacts in the week of %(day)s", day=day), body, "/me"
+        )
     if kind in (rhythm.CONTACT_MISSED, rhythm.ESCALATION, rhythm.EVALUATION):
         match = session.get(Match, note.match_id)
         name = match.resident.first_name
         volunteer = match.volunteer.name
         link = f"/matches/{match.id}"
         if kind == rhythm.CONTACT_MISSED:
-            year, week = note.period.split("-W")
-            monday = date.fromisocalendar(int(year), int(week), 1)
+            monday = _period_monday(note.period)
             return Message(
                 _("No contact with %(name)s last week", name=name),
                 _(

@@ -23,11 +23,11 @@ class Overview:
     open_handovers: list[Handover]
 
 
-def _matches_without_contact(session: Session, monday: date) -> list[Match]:
+def _matches_without_contact(session: Session, monday: date, today: date) -> list[Match]:
     return list(
         session.scalars(
             select(Match)
-            .where(weeks.active_without_contact_in_week(monday))
+            .where(weeks.active_without_contact_in_week(monday, today=today))
             .options(joinedload(Match.volunteer), joinedload(Match.resident))
             .order_by(Match.started_on, Match.id)
         )
@@ -49,8 +49,8 @@ def build(session: Session, *, today: date) -> Overview:
             select(func.count(Resident.id)).where(matching.waiting_clause())
         )
         or 0,
-        due_this_week=_matches_without_contact(session, this_monday),
-        missed_last_week=_matches_without_contact(session, this_monday - timedelta(days=7)),
+        due_this_week=_matches_without_contact(session, this_monday, today),
+        missed_last_week=_matches_without_contact(session, this_monday - timedelta(days=7), today),
         flagged=list(
             session.scalars(
                 select(Contact)

@@ -144,8 +144,7 @@ def contact_due(session: Session, *, today: date, now: datetime) -> int:
         .select_from(Match)
         .join(Volunteer, Volunteer.id == Match.volunteer_id)
         .where(
-            weeks.active_without_contact_in_week(monday),
-            Match.started_on <= today,
+            weeks.active_without_contact_in_week(monday, today=today),
             Volunteer.user_id.is_not(None),
         )
         .group_by(Volunteer.id, Volunteer.user_id)
@@ -177,7 +176,10 @@ def contact_missed(session: Session, *, today: date, now: datetime) -> int:
             )
             .select_from(Match)
             .join(Volunteer, Volunteer.id == Match.volunteer_id)
-            .where(weeks.active_without_contact_in_week(monday), Volunteer.user_id.is_not(None))
+            .where(
+                weeks.active_without_contact_in_week(monday, today=today),
+                Volunteer.user_id.is_not(None),
+            )
         )
         created += insert_new(session, query)
     return created
@@ -216,9 +218,9 @@ def escalations(session: Session, *, today: date, now: datetime) -> int:
             .select_from(Match)
             .join(User, _leads())
             .where(
-                weeks.active_without_contact_in_week(monday),
+                weeks.active_without_contact_in_week(monday, today=today),
                 # also requires that the previous week already belonged to the match
-                weeks.active_without_contact_in_week(previous),
+                weeks.active_without_contact_in_week(previous, today=today),
             )
         )
         created += insert_new(session, query)

@@ -107,9 +107,10 @@ def summarize(weeks: list[Week]) -> WeekSummary:
     )
 
 
-def active_without_contact_in_week(monday: date):
+def active_without_contact_in_week(monday: date, *, today: date):
     """SQL condition, the set-based form of ``match_weeks``: an active match that had begun by
-    the end of the week of ``monday`` and has no contact in that week (due or missed)."""
+    the end of the week of ``monday``, and by ``today``, and has no contact in that week (due
+    or missed). A match whose intake meeting is still ahead has no week due yet."""
     from sqlalchemy import and_, exists
 
     from maatjes.models import Contact, Match
@@ -117,7 +118,7 @@ def active_without_contact_in_week(monday: date):
     sunday = monday + timedelta(days=6)
     return and_(
         Match.ended_on.is_(None),
-        Match.started_on <= sunday,
+        Match.started_on <= min(sunday, today),
         ~exists().where(
             Contact.match_id == Match.id,
             Contact.contact_on >= monday,

@@ -180,11 +180,14 @@ def test_set_based_due_and_missed_agree_with_the_week_strip(app_context):
                 db.session, match, ContactInput(day, "phone"), by=volunteer.user, today=today
             )
         matches.append(match)
+    for days_ahead in (1, 2, 6):  # intake meetings still ahead (this week and next): not due
+        start = today + timedelta(days=days_ahead)
+        matches.append(make_match(make_volunteer(("nl",)), make_resident(), started_on=start))
     this_monday = weeks.week_start(today)
     last_monday = this_monday - timedelta(days=7)
 
     def by_sql(monday):
-        condition = weeks.active_without_contact_in_week(monday)
+        condition = weeks.active_without_contact_in_week(monday, today=today)
         return set(db.session.scalars(select(Match.id).where(condition)))
 
     def by_strip(monday, status):

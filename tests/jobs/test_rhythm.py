@@ -188,3 +188,26 @@ def test_papers_expiring_thirty_days_ahead(app):
     assert [n.user_id for n in notes(rhythm.VOG_EXPIRING)] == [lead.id]
     run_all(app, local(2022, 2, 25, 5, 0))  # refresher due 20 March 2022
     assert [(n.user_id, n.training_id) for n in notes(rhythm.REFRESHER)] == [(lead.id, meldcode.id)]
+
+
+def test_contact_due_text_is_about_its_own_week_and_skips_intakes_still_ahead(app):
+    from flask_babel import force_locale
+
+    from maatjes.notifications import render
+
+    _lead, volunteer, match = setup_match(start=date(2022, 1, 3))
+    contact(match, date(2022, 1, 4))
+    later = make_match(  # intake on Thursday of week 3: nothing due on Monday of week 3
+        volunteer, make_resident(("tw",), first_name="Kofi"), started_on=date(2022, 1, 20)
+    )
+    db.session.commit()
+    run_all(app, local(2022, 1, 17, 4, 30))
+    (due,) = notes(rhythm.CONTACT_DUE)
+    assert due.period == "2022-W03"
+    with app.test_request_context(), force_locale("en"):
+        monday = render(db.session, due, today=date(2022, 1, 17))
+        assert monday.body == "Still to contact this week: Ama."
+        contact(later, date(2022, 1, 20))
+        read_later = render(db.session, due, today=date(2022, 1, 25))  # read in week 4
+    assert "week of Monday, January 17, 2022" in read_later.subject
+    assert read_later.body == "No contact in the week of Monday, January 17, 2022 with: Ama."
