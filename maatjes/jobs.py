@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from maatjes.domain import rhythm
 from maatjes.domain.clock import AMSTERDAM
+from maatjes.domain.sql import upsert_insert
 from maatjes.mail import Mailer, SmtpSettings, settings_from
 from maatjes.models import JobRun, Notification, User
 from maatjes.models.notification import EMAIL_FAILED, EMAIL_PENDING, EMAIL_SENT, EMAIL_SKIPPED
@@ -78,15 +78,10 @@ def period_for(job: Job, local_now: datetime) -> tuple[str, date]:
     return (rhythm.iso_week(day) if job.weekly else day.isoformat()), day
 
 
-def _insert_ignore(session: Session):
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-
-
 def claim(session: Session, job: str, period: str, now: datetime) -> bool:
     """Claim (job, period); False when another run has it (waits for its transaction)."""
     statement = (
-        _insert_ignore(session)
-        .insert(JobRun)
+        upsert_insert(session, JobRun)
         .values(job=job, period=period, started_at=now, created=0)
         .on_conflict_do_nothing(index_elements=["job", "period"])
         .returning(JobRun.job)

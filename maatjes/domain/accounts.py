@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
+from maatjes.domain.sql import unique_or_violation
 from maatjes.models import Area, Role, User, Volunteer
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id (RFC 9106 low-memory profile)
@@ -47,17 +48,18 @@ def create_user(
     if role in Role.AREA_BOUND and area is None:
         raise RuleViolation(_l("Buurtteam staff and Linking Pins need an area."), field="area")
     email = normalize_email(email)
+    taken = _l("There is already an account with this e-mail address.")
     if session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise RuleViolation(_l("There is already an account with this e-mail address."), "email")
+        raise RuleViolation(taken, "email")
     user = User(
         email=email,
         name=name.strip(),
         role=role,
         area=area if role in Role.AREA_BOUND else None,
     )
-    session.add(user)
     token = issue_password_link(user, now=now, link_hours=link_hours)
-    session.flush()
+    with unique_or_violation(session, taken, "email"):  # saved by someone else just now
+        session.add(user)
     return user, token
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
+from maatjes.domain.sql import upsert_insert
 from maatjes.models import Language
 
 _CODE = re.compile(r"^[a-z]{2,3}$")
@@ -99,19 +100,25 @@ def format_language_list(codes: list[str], custom_names: dict[str, str]) -> str:
 
 
 def ensure_languages(session: Session, choices: list[LanguageChoice]) -> list[Language]:
-    """The Language rows for the choices, created when new; a given name is stored."""
-    codes = [choice.code for choice in choices]
+    """The Language rows for the choices, created when new; a given name is stored.
+
+    New codes are inserted with ON CONFLICT DO NOTHING, so two people entering the same new
+    language at once both succeed."""
+    codes = list(dict.fromkeys(choice.code for choice in choices))
+    if not codes:
+        return []
+    session.execute(
+        upsert_insert(session, Language)
+        .values([{"code": code} for code in codes])
+        .on_conflict_do_nothing(index_elements=["code"])
+    )
     existing = {
         language.code: language
         for language in session.scalars(select(Language).where(Language.code.in_(codes)))
     }
     rows = []
     for choice in choices:
-        language = existing.get(choice.code)
-        if language is None:
-            language = Language(code=choice.code)
-            session.add(language)
-            existing[choice.code] = language
+        language = existing[choice.code]
         if choice.custom_name:
             language.custom_name = choice.custom_name
         rows.append(language)

@@ -9,12 +9,12 @@ processes at once, creates nothing twice.
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Integer, Select, String, and_, cast, func, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from maatjes.domain import weeks
 from maatjes.domain.clock import AMSTERDAM
 from maatjes.domain.handovers import ACCEPTED, SENT
+from maatjes.domain.sql import upsert_insert
 from maatjes.domain.workdays import is_working_day, latest_overdue_day
 from maatjes.models import (
     Contact,
@@ -111,9 +111,8 @@ def _row(
 
 def insert_new(session: Session, query: Select) -> int:
     """INSERT the rows of ``query`` as notifications, skipping keys that exist already."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(Notification)
+        upsert_insert(session, Notification)
         .from_select(list(COLUMNS), query)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Notification.id)

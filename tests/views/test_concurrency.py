@@ -91,3 +91,91 @@ def test_the_unique_slot_index_is_the_backstop(app):
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def _post_at_once(app, user_id: int, url: str, payloads: list[dict]) -> list[tuple[int, str]]:
+    """POST every payload at the same moment, each from its own client and connection."""
+    start = threading.Barrier(len(payloads))
+    results: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def post(data: dict) -> None:
+        client = app.test_client()
+        login(client, user_id)
+        with client.session_transaction() as session:
+            session["locale"] = "en"
+        start.wait()
+        response = client.post(url, data=data)
+        with lock:
+            results.append((response.status_code, response.get_data(as_text=True)))
+
+    threads = [threading.Thread(target=post, args=(data,)) for data in payloads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == len(payloads)
+    return results
+
+
+def test_the_same_new_account_created_at_once_gives_one_account_and_clear_messages(app):
+    from maatjes.models import User
+
+    with app.app_context():
+        lead = make_user(Role.LEAD)
+        db.session.commit()
+        lead_id = lead.id
+    data = {"name": "Kwame", "email": "kwame@example.org", "role": "volunteer", "area": "0"}
+    results = _post_at_once(app, lead_id, "/users/new", [data] * 8)
+    assert all(code < 500 for code, _body in results), [code for code, _ in results]
+    created = [body for code, body in results if "/password/" in body]
+    refused = [b for _c, b in results if "There is already an account with this e-mail" in b]
+    assert len(created) == 1 and len(refused) == 7
+    with app.app_context():
+        count = select(func.count(User.id)).where(User.email == "kwame@example.org")
+        assert db.session.scalar(count) == 1
+
+
+def test_the_same_new_training_and_language_saved_at_once(app):
+    from maatjes.models import Language, Training
+
+    with app.app_context():
+        lead = make_user(Role.LEAD)
+        db.session.commit()
+        lead_id = lead.id
+    data = {"name": "Meldcode huiselijk geweld", "kind": "other", "description": ""}
+    results = _post_at_once(app, lead_id, "/trainings/new", [data] * 6)
+    assert sorted(code for code, _body in results) == [200] * 5 + [302]
+    assert all("A training with this name exists already." in b for c, b in results if c == 200)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Training.id))) == 1
+
+    # Six intakes at once, each bringing the same language nobody used before.
+    with app.app_context():
+        from maatjes.models import Area
+
+        area = Area(name="Bijlmer-Oost")
+        db.session.add(area)
+        db.session.commit()
+        area_id = area.id
+    intakes = [
+        {
+            "first_name": f"Resident{n}",
+            "last_name": "Test",
+            "phone": f"06 1234 56{n:02d}",
+            "area": str(area_id),
+            "neighbourhood": "",
+            "languages": "hns=Sarnami Hindustani",
+            "source": "self",
+            "consent": "y",
+            "consent_on": local_today().isoformat(),
+        }
+        for n in range(6)
+    ]
+    results = _post_at_once(app, lead_id, "/residents/new", intakes)
+    assert sorted(code for code, _body in results) == [302] * 6, [
+        body[:300] for code, body in results if code != 302
+    ]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Language)) == 1
+        assert db.session.get(Language, "hns").custom_name == "Sarnami Hindustani"

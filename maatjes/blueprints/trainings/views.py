@@ -1,12 +1,15 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from maatjes.blueprints import or_404, roles_required, today
+from maatjes.blueprints import or_404, roles_required, show_violation, today
 from maatjes.blueprints.trainings.forms import AttendanceForm, SessionForm, TrainingForm
 from maatjes.domain import training as training_rules
+from maatjes.domain.errors import RuleViolation
+from maatjes.domain.sql import unique_or_violation
 from maatjes.extensions import db
 from maatjes.labels import choices
 from maatjes.models import (
@@ -37,16 +40,21 @@ def new():
     form.kind.choices = choices("training_kind")
     if form.validate_on_submit():
         name = form.name.data.strip()
-        if db.session.scalar(select(Training.id).where(Training.name == name)):
-            form.name.errors.append(_("A training with this name exists already."))
+        exists = _l("A training with this name exists already.")
+        training = Training(
+            name=name,
+            kind=form.kind.data,
+            description=form.description.data,
+            refresh_months=form.refresh_months.data,
+        )
+        try:
+            if db.session.scalar(select(Training.id).where(Training.name == name)):
+                raise RuleViolation(exists, "name")
+            with unique_or_violation(db.session, exists, "name"):
+                db.session.add(training)
+        except RuleViolation as error:
+            show_violation(form, error)
         else:
-            training = Training(
-                name=name,
-                kind=form.kind.data,
-                description=form.description.data,
-                refresh_months=form.refresh_months.data,
-            )
-            db.session.add(training)
             db.session.commit()
             flash(_("Training added."), "success")
             return redirect(url_for("trainings.detail", training_id=training.id))

@@ -1,0 +1,30 @@
+"""Small SQL helpers the rules share, for both SQLite and PostgreSQL."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from maatjes.domain.errors import RuleViolation
+
+
+def upsert_insert(session: Session, table: Any):
+    """An INSERT that supports ``on_conflict_do_nothing`` on the session's database."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+@contextmanager
+def unique_or_violation(session: Session, message: Any, field: str | None = None) -> Iterator[None]:
+    """Add rows inside this block; if a unique constraint refuses them (someone else saved the
+    same name a moment earlier, past the check the rule made first), the block is rolled back to
+    its savepoint and the user gets ``message`` instead of an error page."""
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError:
+        raise RuleViolation(message, field=field) from None
