@@ -15,6 +15,32 @@ from tests.builders import login, make_resident, make_user, make_volunteer
 ATTEMPTS = 20
 
 
+def _post_at_once(app, user_id: int, posts: list[tuple[str, dict]]) -> list[tuple[int, str]]:
+    """Make every (url, data) POST at the same moment, each from its own client (and so its own
+    database connection)."""
+    start = threading.Barrier(len(posts))
+    results: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def post(url: str, data: dict) -> None:
+        client = app.test_client()
+        login(client, user_id)
+        with client.session_transaction() as session:
+            session["locale"] = "en"
+        start.wait()
+        response = client.post(url, data=data)
+        with lock:
+            results.append((response.status_code, response.get_data(as_text=True)))
+
+    threads = [threading.Thread(target=post, args=post_args) for post_args in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == len(posts)
+    return results
+
+
 def test_twenty_simultaneous_confirmations_leave_exactly_two_matches(app):
     with app.app_context():
         volunteer = make_volunteer(("tw",), name="Akosua")
@@ -24,28 +50,10 @@ def test_twenty_simultaneous_confirmations_leave_exactly_two_matches(app):
         volunteer_id, lead_id = volunteer.id, lead.id
         resident_ids = [r.id for r in residents]
 
-    start = threading.Barrier(ATTEMPTS)
-    results: list[tuple[int, str]] = []
-    lock = threading.Lock()
-
-    def confirm(resident_id: int) -> None:
-        client = app.test_client()
-        login(client, lead_id)
-        with client.session_transaction() as session:
-            session["locale"] = "en"
-        start.wait()
-        response = client.post(
-            f"/residents/{resident_id}/match",
-            data={"volunteer": volunteer_id, "started_on": local_today().isoformat()},
-        )
-        with lock:
-            results.append((response.status_code, response.get_data(as_text=True)))
-
-    threads = [threading.Thread(target=confirm, args=(rid,)) for rid in resident_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    data = {"volunteer": volunteer_id, "started_on": local_today().isoformat()}
+    results = _post_at_once(
+        app, lead_id, [(f"/residents/{rid}/match", data) for rid in resident_ids]
+    )
 
     codes = sorted(code for code, _body in results)
     assert len(results) == ATTEMPTS
@@ -93,31 +101,6 @@ def test_the_unique_slot_index_is_the_backstop(app):
         db.session.rollback()
 
 
-def _post_at_once(app, user_id: int, url: str, payloads: list[dict]) -> list[tuple[int, str]]:
-    """POST every payload at the same moment, each from its own client and connection."""
-    start = threading.Barrier(len(payloads))
-    results: list[tuple[int, str]] = []
-    lock = threading.Lock()
-
-    def post(data: dict) -> None:
-        client = app.test_client()
-        login(client, user_id)
-        with client.session_transaction() as session:
-            session["locale"] = "en"
-        start.wait()
-        response = client.post(url, data=data)
-        with lock:
-            results.append((response.status_code, response.get_data(as_text=True)))
-
-    threads = [threading.Thread(target=post, args=(data,)) for data in payloads]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(results) == len(payloads)
-    return results
-
-
 def test_the_same_new_account_created_at_once_gives_one_account_and_clear_messages(app):
     from maatjes.models import User
 
@@ -126,7 +109,7 @@ def test_the_same_new_account_created_at_once_gives_one_account_and_clear_messag
         db.session.commit()
         lead_id = lead.id
     data = {"name": "Kwame", "email": "kwame@example.org", "role": "volunteer", "area": "0"}
-    results = _post_at_once(app, lead_id, "/users/new", [data] * 8)
+    results = _post_at_once(app, lead_id, [("/users/new", data)] * 8)
     assert all(code < 500 for code, _body in results), [code for code, _ in results]
     created = [body for code, body in results if "/password/" in body]
     refused = [b for _c, b in results if "There is already an account with this e-mail" in b]
@@ -144,7 +127,7 @@ def test_the_same_new_training_and_language_saved_at_once(app):
         db.session.commit()
         lead_id = lead.id
     data = {"name": "Meldcode huiselijk geweld", "kind": "other", "description": ""}
-    results = _post_at_once(app, lead_id, "/trainings/new", [data] * 6)
+    results = _post_at_once(app, lead_id, [("/trainings/new", data)] * 6)
     assert sorted(code for code, _body in results) == [200] * 5 + [302]
     assert all("A training with this name exists already." in b for c, b in results if c == 200)
     with app.app_context():
@@ -172,7 +155,7 @@ def test_the_same_new_training_and_language_saved_at_once(app):
         }
         for n in range(6)
     ]
-    results = _post_at_once(app, lead_id, "/residents/new", intakes)
+    results = _post_at_once(app, lead_id, [("/residents/new", i) for i in intakes])
     assert sorted(code for code, _body in results) == [302] * 6, [
         body[:300] for code, body in results if code != 302
     ]
