@@ -70,8 +70,12 @@ def resident(session: Session, user: User, resident_id: int) -> Resident | None:
     return session.scalar(residents_query(user).where(Resident.id == resident_id))
 
 
-def match(session: Session, user: User, match_id: int) -> Match | None:
-    return session.scalar(matches_query(user).where(Match.id == match_id))
+def match(session: Session, user: User, match_id: int, *, lock: bool = False) -> Match | None:
+    """``lock`` holds the match row until commit (contacts and ending must not interleave)."""
+    query = matches_query(user).where(Match.id == match_id)
+    if lock:
+        query = query.with_for_update(of=Match)
+    return session.scalar(query)
 
 
 def handover(

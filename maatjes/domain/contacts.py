@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
@@ -22,7 +22,38 @@ class ContactInput:
     needs_attention: bool = False
 
 
+def _same_contact(session: Session, match: Match, data: ContactInput, by: User) -> Contact | None:
+    candidates = session.scalars(
+        select(Contact).where(
+            Contact.match_id == match.id,
+            Contact.contact_on == data.contact_on,
+            Contact.kind == data.kind,
+            Contact.logged_by_id == by.id,
+        )
+    )
+    wanted = (
+        data.note.strip(),
+        data.duration_minutes,
+        data.stress_score,
+        sorted(set(data.topics)),
+        data.needs_attention,
+    )
+    for contact in candidates:
+        found = (
+            contact.note or "",
+            contact.duration_minutes,
+            contact.stress_score,
+            sorted(set(contact.topics or [])),
+            contact.needs_attention,
+        )
+        if found == wanted:
+            return contact
+    return None
+
+
 def log_contact(session: Session, match: Match, data: ContactInput, *, by: User, today: date):
+    """Record a contact. The same contact sent twice (a double tap on a phone) is kept once: the
+    second call returns the first. Callers lock the match row so two requests cannot race."""
     if data.contact_on > today:
         raise RuleViolation(_l("A contact cannot be in the future."), field="contact_on")
     if data.contact_on < match.started_on:
@@ -40,12 +71,15 @@ def log_contact(session: Session, match: Match, data: ContactInput, *, by: User,
     unknown = set(data.topics) - set(NEEDS)
     if unknown:
         raise RuleViolation(_l("Choose topics from the list."), field="topics")
+    repeated = _same_contact(session, match, data, by)
+    if repeated is not None:
+        return repeated
     contact = Contact(
         match=match,
         contact_on=data.contact_on,
         kind=data.kind,
         duration_minutes=data.duration_minutes,
-        topics=list(data.topics),
+        topics=list(dict.fromkeys(data.topics)),
         stress_score=data.stress_score,
         note=data.note.strip(),
         needs_attention=data.needs_attention,
@@ -60,6 +94,10 @@ def mark_attention_handled(session: Session, contact: Contact) -> None:
     if contact.needs_attention and contact.attention_handled_at is None:
         contact.attention_handled_at = utcnow()
         session.flush()
+
+
+def last_contact_on(session: Session, match: Match) -> date | None:
+    return session.scalar(select(func.max(Contact.contact_on)).where(Contact.match_id == match.id))
 
 
 def days_by_match(session: Session, match_ids: list[int]) -> dict[int, list[date]]:

@@ -9,3 +9,7 @@ class RuleViolation(Exception):
 
 class DuplicateResident(RuleViolation):
     """A resident with the same name and phone exists; the user may confirm and go on."""
+
+
+class DuplicateVolunteer(RuleViolation):
+    """A volunteer with the same name and phone, or the same e-mail, exists; the user may go on."""

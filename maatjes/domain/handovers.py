@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from maatjes.domain import access
+from maatjes.domain.clock import check_past_date
 from maatjes.domain.errors import RuleViolation
 from maatjes.models import (
     TO_BUURTTEAM,
@@ -80,13 +81,19 @@ class HandoverInput:
 
 
 def _check_input(data: HandoverInput, today: date) -> date:
-    if not data.consent or data.consent_on is None:
+    if not data.consent:
         raise RuleViolation(
             _l("Without the resident's consent to share with the buurtteam nothing is sent."),
             field="consent",
         )
-    if data.consent_on > today:
-        raise RuleViolation(_l("The consent date cannot be in the future."), field="consent_on")
+    if data.consent_on is None:
+        raise RuleViolation(_l("Give the date the resident gave consent."), field="consent_on")
+    check_past_date(
+        data.consent_on,
+        today=today,
+        field="consent_on",
+        future_message=_l("The consent date cannot be in the future."),
+    )
     if not data.reason.strip():
         raise RuleViolation(_l("Say why the resident is handed over."), field="reason")
     if data.urgency not in URGENCIES:

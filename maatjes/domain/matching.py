@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from maatjes.domain import weeks
+from maatjes.domain import contacts, weeks
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.training import matchable_clause, require_matchable
 from maatjes.models import OUTCOMES, Match, Resident, ResidentLanguage, User, Volunteer
@@ -204,6 +204,12 @@ def end_match(
         raise RuleViolation(_l("The end date cannot be in the future."), field="ended_on")
     if ended_on < match.started_on:
         raise RuleViolation(_l("The end date is before the match started."), field="ended_on")
+    last_contact = contacts.last_contact_on(session, match)
+    if last_contact is not None and ended_on < last_contact:
+        raise RuleViolation(
+            _l("A contact was logged after this date. The end date cannot be before it."),
+            field="ended_on",
+        )
     if outcome not in OUTCOMES:
         raise RuleViolation(_l("Choose an outcome."), field="outcome")
     if not weeks.minimum_reached(match.started_on, ended_on) and not reason:

@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maatjes.domain.errors import RuleViolation
+from maatjes.domain.clock import check_past_date
+from maatjes.domain.errors import DuplicateVolunteer, RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
+from maatjes.domain.residents import phone_digits
 from maatjes.models import Area, Organisation, Role, User, Volunteer
 
 
@@ -26,13 +28,43 @@ class VolunteerInput:
     active: bool = True
 
 
+def find_duplicate(session: Session, data: VolunteerInput) -> Volunteer | None:
+    """A volunteer with the same name and phone number, or with the same e-mail address (a form
+    sent twice, or someone registered before by another lead)."""
+    email = data.email.strip().lower()
+    same_name = session.scalars(
+        select(Volunteer).where(func.lower(Volunteer.name) == data.name.strip().lower())
+    )
+    digits = phone_digits(data.phone)
+    for candidate in same_name:
+        if phone_digits(candidate.phone) == digits:
+            return candidate
+    if email:
+        return session.scalar(
+            select(Volunteer).where(func.lower(Volunteer.email) == email).limit(1)
+        )
+    return None
+
+
 def save_volunteer(
-    session: Session, volunteer: Volunteer | None, data: VolunteerInput, *, today: date
+    session: Session,
+    volunteer: Volunteer | None,
+    data: VolunteerInput,
+    *,
+    today: date,
+    allow_duplicate: bool = False,
 ) -> Volunteer:
+    """Register (``volunteer`` is None) or update a volunteer. A new registration that looks like
+    an existing volunteer is refused with a warning unless ``allow_duplicate``."""
     if not data.languages:
         raise RuleViolation(_l("Give at least one language."), field="languages")
-    if data.vog_date and data.vog_date > today:
-        raise RuleViolation(_l("The VOG date cannot be in the future."), field="vog_date")
+    if data.vog_date is not None:
+        check_past_date(
+            data.vog_date,
+            today=today,
+            field="vog_date",
+            future_message=_l("The VOG date cannot be in the future."),
+        )
     if data.user is not None:
         if data.user.role != Role.VOLUNTEER:
             raise RuleViolation(_l("Link an account with the volunteer role."), field="user")
@@ -45,6 +77,17 @@ def save_volunteer(
         if other is not None:
             raise RuleViolation(
                 _l("This account already belongs to %(name)s.", name=other.name), field="user"
+            )
+    if volunteer is None and not allow_duplicate:
+        existing = find_duplicate(session, data)
+        if existing is not None:
+            raise DuplicateVolunteer(
+                _l(
+                    "%(name)s is already registered with this phone number or e-mail address."
+                    " Tick “register anyway” if this is someone else.",
+                    name=existing.name,
+                ),
+                field="allow_duplicate",
             )
     if volunteer is None:
         volunteer = Volunteer()

@@ -6,16 +6,18 @@ import pytest
 
 from maatjes.domain import access, handovers, matching, training
 from maatjes.domain.contacts import ContactInput, log_contact
-from maatjes.domain.errors import DuplicateResident, RuleViolation
+from maatjes.domain.errors import DuplicateResident, DuplicateVolunteer, RuleViolation
 from maatjes.domain.handovers import HandoverInput
 from maatjes.domain.languages import parse_language_list
 from maatjes.domain.residents import ResidentInput, phone_digits, register_resident
+from maatjes.domain.volunteers import VolunteerInput, save_volunteer
 from maatjes.extensions import db
-from maatjes.models import Role
+from maatjes.models import Contact, Role
 from tests.builders import (
     TODAY,
     make_area,
     make_match,
+    make_org,
     make_resident,
     make_user,
     make_volunteer,
@@ -216,6 +218,19 @@ def test_an_end_date_is_needed_once_the_match_has_started():
     assert error.value.field == "ended_on"
 
 
+def test_a_match_cannot_end_before_its_last_contact():
+    match = make_match(make_volunteer(), make_resident(), started_on=TODAY - timedelta(days=21))
+    contact_day = TODAY - timedelta(days=2)
+    data = ContactInput(contact_on=contact_day, kind="phone")
+    log_contact(db.session, match, data, by=match.volunteer.user, today=TODAY)
+    kwargs = dict(outcome="moved", reason="Moved", needs_new_maatje=False, today=TODAY)
+    with pytest.raises(RuleViolation, match="contact was logged after") as error:
+        matching.end_match(db.session, match, ended_on=contact_day - timedelta(days=1), **kwargs)
+    assert error.value.field == "ended_on" and match.is_active
+    matching.end_match(db.session, match, ended_on=contact_day, **kwargs)
+    assert match.ended_on == contact_day
+
+
 def test_waiting_by_language_counts_residents_and_volunteers_with_room():
     make_resident(("tw", "en"))
     make_resident(("tw",))
@@ -254,6 +269,24 @@ def test_bad_contacts_are_refused(change, field):
     with pytest.raises(RuleViolation) as error:
         log_contact(db.session, match, data, by=match.volunteer.user, today=TODAY)
     assert error.value.field == field
+
+
+def test_the_same_contact_sent_twice_is_kept_once():
+    match = make_match(make_volunteer(), make_resident(), started_on=TODAY - timedelta(days=7))
+    by = match.volunteer.user
+
+    def contact(**kw):
+        values = dict(contact_on=TODAY, kind="visit", note="Sorted the post", needs_attention=True)
+        values.update(kw)
+        return log_contact(db.session, match, ContactInput(**values), by=by, today=TODAY)
+
+    first = contact(topics=["paperwork", "debts"])
+    assert contact(topics=["debts", "paperwork"], note=" Sorted the post ") is first  # a double tap
+    assert contact(topics=["debts", "paperwork"], note="Second visit") is not first
+    assert contact(topics=["debts", "paperwork"], needs_attention=False) is not first
+    assert contact(topics=["debts"]) is not first
+    count = db.session.query(Contact).filter_by(match_id=match.id).count()
+    assert count == 4
 
 
 # --- residents -----------------------------------------------------------------------------
@@ -315,6 +348,91 @@ def test_duplicate_warning_for_the_buurtteam_only_within_its_own_area():
     assert register_resident(db.session, data, by=team, today=TODAY).area == oost
     with pytest.raises(DuplicateResident):  # within the team's own area the warning stands
         register_resident(db.session, data, by=team, today=TODAY)
+
+
+def _resident_input(**kw) -> ResidentInput:
+    values = dict(
+        first_name="Ama",
+        last_name="Owusu",
+        phone="0612345678",
+        area=make_area(),
+        neighbourhood="",
+        languages=parse_language_list("tw"),
+        consent=True,
+        consent_on=TODAY,
+    )
+    values.update(kw)
+    return ResidentInput(**values)
+
+
+def _volunteer_input(**kw) -> VolunteerInput:
+    values = dict(
+        name="Kofi Boateng",
+        organisation=make_org(),
+        phone="06 1111 2222",
+        email="kofi@example.org",
+        languages=parse_language_list("tw"),
+    )
+    values.update(kw)
+    return VolunteerInput(**values)
+
+
+def test_consent_ticked_without_a_date_asks_for_the_date():
+    lead = make_user(Role.LEAD)
+    with pytest.raises(RuleViolation, match="date the resident gave consent") as error:
+        register_resident(db.session, _resident_input(consent_on=None), by=lead, today=TODAY)
+    assert error.value.field == "consent_on"
+    resident = make_resident()
+    with pytest.raises(RuleViolation, match="date the resident gave consent") as error:
+        handovers.start_handover(
+            db.session, resident, _handover_input(consent_on=None), by=lead, today=TODAY
+        )
+    assert error.value.field == "consent_on"
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1999, 12, 31)])
+def test_dates_of_records_are_not_before_2000(day):
+    lead = make_user(Role.LEAD)
+    with pytest.raises(RuleViolation, match="1 January 2000") as error:
+        register_resident(db.session, _resident_input(consent_on=day), by=lead, today=TODAY)
+    assert error.value.field == "consent_on"
+    with pytest.raises(RuleViolation, match="1 January 2000") as error:
+        handovers.start_handover(
+            db.session, make_resident(), _handover_input(consent_on=day), by=lead, today=TODAY
+        )
+    assert error.value.field == "consent_on"
+    with pytest.raises(RuleViolation, match="1 January 2000") as error:
+        save_volunteer(db.session, None, _volunteer_input(vog_date=day), today=TODAY)
+    assert error.value.field == "vog_date"
+    volunteer = save_volunteer(
+        db.session, None, _volunteer_input(vog_date=date(2000, 1, 1)), today=TODAY
+    )
+    assert volunteer.vog_date == date(2000, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(name="kofi boateng ", email=""),  # same name and phone, written differently
+        dict(name="K. Boateng", phone="0633334444", email="KOFI@example.org"),  # same e-mail
+    ],
+)
+def test_duplicate_volunteer_warns_and_can_be_overridden(change):
+    first = save_volunteer(db.session, None, _volunteer_input(phone="+31 6 11112222"), today=TODAY)
+    again = _volunteer_input(**change)
+    with pytest.raises(DuplicateVolunteer, match="Kofi Boateng") as error:
+        save_volunteer(db.session, None, again, today=TODAY)
+    assert error.value.field == "allow_duplicate"
+    second = save_volunteer(db.session, None, again, today=TODAY, allow_duplicate=True)
+    assert second.id != first.id
+    # editing an existing volunteer is not a new registration
+    save_volunteer(db.session, first, _volunteer_input(availability="Evenings"), today=TODAY)
+
+
+def test_a_volunteer_with_another_name_and_phone_is_no_duplicate():
+    save_volunteer(db.session, None, _volunteer_input(), today=TODAY)
+    other = _volunteer_input(name="Kofi Boateng", phone="0699998888", email="")
+    assert save_volunteer(db.session, None, other, today=TODAY).id
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,12 @@ def home():
         .limit(20)
     ).all()
     return render_template(
-        "main/home.html", rows=rows, today=day, monday=monday, handovers=handovers
+        "main/home.html",
+        rows=rows,
+        today=day,
+        monday=monday,
+        handovers=handovers,
+        minimum=weeks.MINIMUM_WEEKS,
     )
 
 

@@ -9,13 +9,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from maatjes.blueprints.fields import MultiCheckboxField
 
 
 class ContactForm(FlaskForm):
-    contact_on = DateField(_l("Date"), validators=[DataRequired()])
+    contact_on = DateField(_l("Date"), validators=[InputRequired()])
     kind = RadioField(
         _l("How"), validators=[InputRequired(message=_l("Choose how you had contact."))]
     )

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -58,7 +58,8 @@ def detail(match_id: int):
 @bp.route("/<int:match_id>/contacts/new", methods=["GET", "POST"])
 @roles_required(*MATCH_ROLES)
 def log_contact(match_id: int):
-    match = or_404(access.match(db.session, current_user, match_id))
+    posted = request.method == "POST"
+    match = or_404(access.match(db.session, current_user, match_id, lock=posted))
     if not match.is_active:
         flash(_("This match has ended; no contacts can be added."), "warning")
         return redirect(url_for("matches.detail", match_id=match.id))
@@ -93,7 +94,7 @@ def log_contact(match_id: int):
 @bp.route("/<int:match_id>/end", methods=["POST"])
 @roles_required(*Role.STAFF)
 def end(match_id: int):
-    match = or_404(access.match(db.session, current_user, match_id))
+    match = or_404(access.match(db.session, current_user, match_id, lock=True))
     form = _end_form()
     if form.validate_on_submit():
         try:

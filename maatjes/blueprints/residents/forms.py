@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField, database_id
 
@@ -44,6 +44,6 @@ class MatchForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a volunteer.")), database_id],
     )
     started_on = DateField(
-        _l("Date of the intake meeting (start of the match)"), validators=[DataRequired()]
+        _l("Date of the intake meeting (start of the match)"), validators=[InputRequired()]
     )
     submit = SubmitField(_l("Confirm match"))

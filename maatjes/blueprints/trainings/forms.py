@@ -9,7 +9,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class TrainingForm(FlaskForm):
@@ -30,7 +30,7 @@ class TrainingForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    held_on = DateField(_l("Date"), validators=[InputRequired()])
     trainer_organisation = SelectField(_l("Trainer organisation"), coerce=int)
     submit = SubmitField(_l("Add session"))
 

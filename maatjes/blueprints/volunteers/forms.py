@@ -35,4 +35,5 @@ class VolunteerForm(FlaskForm):
     vog_date = DateField(_l("VOG date (certificate of conduct)"), validators=[Optional()])
     user = SelectField(_l("Login account"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
+    allow_duplicate = BooleanField(_l("Register anyway (this is a different person)"))
     submit = SubmitField(_l("Save"))

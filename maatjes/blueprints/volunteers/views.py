@@ -75,7 +75,13 @@ def new():
     _prepare(form, None)
     if form.validate_on_submit():
         try:
-            volunteer = save_volunteer(db.session, None, _input(form), today=today())
+            volunteer = save_volunteer(
+                db.session,
+                None,
+                _input(form),
+                today=today(),
+                allow_duplicate=form.allow_duplicate.data,
+            )
         except RuleViolation as error:
             show_violation(form, error)
         else:
