@@ -98,9 +98,7 @@ def run_job(
     period, day = period_for(job, local_now)
     if not force and not claim(session, job.name, period, naive_now):
         return None
-    created = job.run(
-        session, today=local_now.date() if job.weekly else day, now=naive_now, config=config
-    )
+    created = job.run(session, today=day, now=naive_now, config=config)
     session.execute(
         update(JobRun)
         .where(JobRun.job == job.name, JobRun.period == period)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from maatjes.domain import rhythm, weeks
 from maatjes.formatting import long_date
 from maatjes.models import (
+    TO_MAATJES,
     Handover,
     Match,
     Notification,
@@ -111,25 +112,32 @@ def render(session: Session, note: Notification, *, today: date) -> Message:
     if kind == rhythm.HANDOVER_WAITING:
         handover = session.get(Handover, note.handover_id)
         name = handover.resident.first_name
-        body = (
-            _(
+        waiting_for_acceptance = note.key.split(":")[2] == "sent"
+        if waiting_for_acceptance and handover.direction == TO_MAATJES:
+            body = _(
+                "The referral of %(name)s by the buurtteam of %(area)s to Money Maatjes has not"
+                " been accepted for 5 working days.",
+                name=name,
+                area=handover.area.name,
+            )
+        elif waiting_for_acceptance:
+            body = _(
                 "The handover of %(name)s to %(area)s has not been accepted for 5 working days.",
                 name=name,
                 area=handover.area.name,
             )
-            if note.key.split(":")[2] == "sent"
-            else _(
+        else:
+            body = _(
                 "The handover of %(name)s was accepted by %(contact)s, but no first contact has"
                 " been recorded for 5 working days.",
                 name=name,
                 contact=handover.receiver_name or "",
             )
-        )
         return Message(
             _("Handover of %(name)s is waiting", name=name), body, f"/handovers/{handover.id}"
         )
     if kind == rhythm.LEAD_DIGEST or note.volunteer_id is None:
-        return _digest(session, today)
+        return _digest(session, note, today)
     volunteer = session.get(Volunteer, note.volunteer_id)
     link = f"/volunteers/{volunteer.id}"
     if kind == rhythm.VOG_EXPIRING:
@@ -156,9 +164,18 @@ def render(session: Session, note: Notification, *, today: date) -> Message:
     raise ValueError(f"unknown notification kind {kind!r}")
 
 
-def _digest(session: Session, today: date) -> Message:
+def _digest(session: Session, note: Notification, today: date) -> Message:
+    """Today's figures, computed when shown or sent. An older digest does not pretend that
+    today's figures were its own: it points to the overview instead."""
     from maatjes.domain import overview
 
+    day = date.fromisoformat(note.period) if note.kind == rhythm.LEAD_DIGEST else today
+    if day != today:
+        return Message(
+            _("Money Maatjes: attention list of %(day)s", day=long_date(day)),
+            _("This list is from %(day)s. The overview shows today's figures.", day=long_date(day)),
+            "/lead/",
+        )
     data = overview.build(session, today=today)
     lines = [
         _("Contact due this week: %(n)d", n=len(data.due_this_week)),

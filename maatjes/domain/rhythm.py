@@ -8,12 +8,12 @@ processes at once, creates nothing twice.
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, Select, String, and_, cast, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Select, String, and_, cast, exists, func, literal, select
+from sqlalchemy.orm import Session, aliased
 
 from maatjes.domain import weeks
 from maatjes.domain.clock import AMSTERDAM
-from maatjes.domain.handovers import ACCEPTED, SENT
+from maatjes.domain.handovers import ACCEPTED, SENT, TO_MAATJES
 from maatjes.domain.sql import upsert_insert
 from maatjes.domain.workdays import is_working_day, latest_overdue_day
 from maatjes.models import (
@@ -125,6 +125,16 @@ def _leads():
     return and_(User.role == Role.LEAD, User.active.is_(True))
 
 
+def _reachable_volunteer():
+    """A volunteer hears of their matches only while their record and their login are both
+    active (the calendar feed's rule too); the leads still hear of those matches."""
+    login = aliased(User)
+    return and_(
+        Volunteer.active.is_(True),
+        exists().where(login.id == Volunteer.user_id, login.active.is_(True)),
+    )
+
+
 def contact_due(session: Session, *, today: date, now: datetime) -> int:
     """One notification per volunteer with residents still to contact this week."""
     monday = weeks.week_start(today)
@@ -144,7 +154,7 @@ def contact_due(session: Session, *, today: date, now: datetime) -> int:
         .join(Volunteer, Volunteer.id == Match.volunteer_id)
         .where(
             weeks.active_without_contact_in_week(monday, today=today),
-            Volunteer.user_id.is_not(None),
+            _reachable_volunteer(),
         )
         .group_by(Volunteer.id, Volunteer.user_id)
     )
@@ -177,7 +187,7 @@ def contact_missed(session: Session, *, today: date, now: datetime) -> int:
             .join(Volunteer, Volunteer.id == Match.volunteer_id)
             .where(
                 weeks.active_without_contact_in_week(monday, today=today),
-                Volunteer.user_id.is_not(None),
+                _reachable_volunteer(),
             )
         )
         created += insert_new(session, query)
@@ -243,7 +253,7 @@ def evaluations(session: Session, *, today: date, now: datetime) -> int:
         )
         .select_from(Match)
         .join(Volunteer, Volunteer.id == Match.volunteer_id)
-        .where(condition, Volunteer.user_id.is_not(None)),
+        .where(condition, _reachable_volunteer()),
     )
     created += insert_new(
         session,
@@ -273,34 +283,35 @@ def _local_midnight_utc(day: date) -> datetime:
 
 def handovers_waiting(session: Session, *, today: date, now: datetime) -> int:
     """Sent but not accepted, or accepted without first contact, for 5 working days: the
-    sender and the area's Linking Pins are told (once per handover, step and person)."""
+    sender and the area's Linking Pins are told, and for a referral to Money Maatjes the leads,
+    who are to act on it (once per handover, step and person; active accounts only)."""
     last_day = latest_overdue_day(today, HANDOVER_WORKING_DAYS)
     cutoff = _local_midnight_utc(last_day + timedelta(days=1))
     overdue = and_(Handover.status.in_((SENT, ACCEPTED)), Handover.status_changed_at < cutoff)
     created = 0
     recipients = (
-        (Handover.sender_id, None),
-        (
-            User.id,
-            and_(
-                User.role == Role.LINKING_PIN,
-                User.area_id == Handover.area_id,
-                User.active.is_(True),
-            ),
+        and_(User.id == Handover.sender_id, User.active.is_(True)),
+        and_(
+            User.role == Role.LINKING_PIN,
+            User.area_id == Handover.area_id,
+            User.active.is_(True),
         ),
+        and_(_leads(), Handover.direction == TO_MAATJES),
     )
-    for user_id, join in recipients:
-        query = select(
-            *_row(
-                _key(HANDOVER_WAITING, Handover.id, Handover.status, user_id),
-                user_id,
-                HANDOVER_WAITING,
-                now=now,
-                handover_id=Handover.id,
+    for recipient in recipients:
+        query = (
+            select(
+                *_row(
+                    _key(HANDOVER_WAITING, Handover.id, Handover.status, User.id),
+                    User.id,
+                    HANDOVER_WAITING,
+                    now=now,
+                    handover_id=Handover.id,
+                )
             )
-        ).select_from(Handover)
-        if join is not None:
-            query = query.join(User, join)
+            .select_from(Handover)
+            .join(User, recipient)
+        )
         created += insert_new(session, query.where(overdue))
     return created
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from maatjes import jobs
 from maatjes.domain.contacts import ContactInput, log_contact
 from maatjes.extensions import db
-from maatjes.models import Notification, Role, User
+from maatjes.models import Notification, Role, User, Volunteer
 from maatjes.models.notification import EMAIL_FAILED, EMAIL_PENDING, EMAIL_SENT
 from tests.builders import login, make_match, make_resident, make_user, make_volunteer
 from tests.jobs.conftest import local
@@ -294,6 +294,22 @@ def test_calendar_feed_stops_when_the_account_is_blocked(app):
     assert app.test_client().get(path).status_code == 404
     lead.post(f"/users/{ids['volunteer_user']}/active", data={"active": "1"})
     assert app.test_client().get(path).status_code == 404, "unblocking does not revive the link"
+
+
+def test_an_inactive_volunteer_is_told_the_calendar_is_off_instead_of_getting_a_dead_link(app):
+    ids = world(app)
+    with app.app_context():
+        db.session.get(Volunteer, ids["volunteer"]).active = False
+        db.session.commit()
+    client = app.test_client()
+    login(client, ids["volunteer_user"])
+    client.post("/locale", data={"locale": "en"})
+    page = client.get("/profile").get_data(as_text=True)
+    assert "so the calendar feed is off" in page and "Make a calendar link" not in page
+    response = client.post("/profile/calendar")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Volunteer, ids["volunteer"]).calendar_token_hash is None
 
 
 def test_unread_count_in_the_header_and_opening_marks_read(app):

@@ -211,3 +211,76 @@ def test_contact_due_text_is_about_its_own_week_and_skips_intakes_still_ahead(ap
         read_later = render(db.session, due, today=date(2022, 1, 25))  # read in week 4
     assert "week of Monday, January 17, 2022" in read_later.subject
     assert read_later.body == "No contact in the week of Monday, January 17, 2022 with: Ama."
+
+
+def test_a_waiting_referral_to_money_maatjes_reaches_the_leads_and_says_where_it_went(app):
+    from flask_babel import force_locale
+
+    from maatjes.notifications import render
+
+    area = make_area("Bijlmer-Centrum")
+    lead = make_user(Role.LEAD)
+    team = make_user(Role.BUURTTEAM, area=area)
+    pin = make_user(Role.LINKING_PIN, area=area)
+    blocked_lead = make_user(Role.LEAD)
+    blocked_lead.active = False
+    resident = make_resident(area="Bijlmer-Centrum", first_name="Marlon")
+    with time_machine.travel(local(2022, 5, 9, 10, 0), tick=False):  # Monday
+        handovers.refer_to_maatjes(
+            db.session,
+            resident,
+            HandoverInput("Post piles up", "", "normal", True, date(2022, 5, 9)),
+            by=team,
+            today=date(2022, 5, 9),
+        )
+    db.session.commit()
+    run_all(app, local(2022, 5, 17, 4, 30))  # the 5th working day has passed
+    waiting = notes(rhythm.HANDOVER_WAITING)
+    assert {n.user_id for n in waiting} == {team.id, pin.id, lead.id}
+    with app.test_request_context(), force_locale("en"):
+        body = render(db.session, waiting[0], today=date(2022, 5, 17)).body
+    assert body == (
+        "The referral of Marlon by the buurtteam of Bijlmer-Centrum to Money Maatjes has not"
+        " been accepted for 5 working days."
+    )
+
+
+@pytest.mark.parametrize("paused", ["volunteer", "login"])
+def test_an_inactive_volunteer_hears_nothing_but_the_lead_still_does(app, paused):
+    lead, volunteer, match = setup_match(start=date(2021, 12, 6))
+    if paused == "volunteer":
+        volunteer.active = False
+    else:
+        volunteer.user.active = False
+    db.session.commit()
+    run_all(app, local(2022, 3, 14, 4, 30))  # weeks without contact, and past 13 weeks
+    assert notes(user_id=volunteer.user_id) == []
+    assert notes(rhythm.ESCALATION, user_id=lead.id)
+    assert notes(rhythm.EVALUATION, user_id=lead.id)
+
+
+def test_the_weekly_job_before_four_on_monday_does_last_weeks_work(app):
+    _lead, volunteer, _match = setup_match(start=date(2022, 1, 3))
+    run_all(app, local(2022, 1, 17, 0, 30))  # Monday 00:30: the period is still week 2
+    (run,) = db.session.scalars(select(JobRun).where(JobRun.job == "contact_due"))
+    assert run.period == "2022-W02"
+    assert [n.period for n in notes(rhythm.CONTACT_DUE)] == ["2022-W02"]
+    run_all(app, local(2022, 1, 17, 4, 30))
+    assert [n.period for n in notes(rhythm.CONTACT_DUE)] == ["2022-W02", "2022-W03"]
+
+
+def test_an_old_digest_does_not_show_todays_figures_as_its_own(app):
+    from flask_babel import force_locale
+
+    from maatjes.notifications import render
+
+    lead, _volunteer, _match = setup_match(start=date(2022, 1, 3))
+    run_all(app, local(2022, 1, 17, 7, 30))
+    (digest,) = notes(rhythm.LEAD_DIGEST)
+    with app.test_request_context(), force_locale("en"):
+        same_day = render(db.session, digest, today=date(2022, 1, 17))
+        next_day = render(db.session, digest, today=date(2022, 1, 18))
+    assert same_day.subject == "Money Maatjes: today's attention list"
+    assert "Contact due this week: 1" in same_day.body
+    assert next_day.subject == "Money Maatjes: attention list of Monday, January 17, 2022"
+    assert "Contact due" not in next_day.body and "today's figures" in next_day.body

@@ -110,7 +110,11 @@ def profile():
         form=form,
         volunteer=volunteer,
         csrf_form=FlaskForm(),
+        paused=PAUSED,
     )
+
+
+PAUSED = _l("You are not active as a volunteer now, so the calendar feed is off.")
 
 
 def _digest(token: str) -> str:
@@ -124,6 +128,9 @@ def calendar_token():
     if not FlaskForm().validate_on_submit():
         abort(400)
     volunteer = or_404(access.volunteer_for(db.session, current_user))
+    if not volunteer.active:  # the feed answers only for active volunteers
+        flash(str(PAUSED), "warning")
+        return redirect(url_for("notifications.profile"))
     token = secrets.token_urlsafe(32)
     volunteer.calendar_token_hash = _digest(token)
     db.session.commit()
