@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from maatjes.domain import access
-from maatjes.domain.clock import check_past_date
+from maatjes.domain.consent import check_consent
 from maatjes.domain.errors import RuleViolation
 from maatjes.models import (
     TO_BUURTTEAM,
@@ -81,18 +81,11 @@ class HandoverInput:
 
 
 def _check_input(data: HandoverInput, today: date) -> date:
-    if not data.consent:
-        raise RuleViolation(
-            _l("Without the resident's consent to share with the buurtteam nothing is sent."),
-            field="consent",
-        )
-    if data.consent_on is None:
-        raise RuleViolation(_l("Give the date the resident gave consent."), field="consent_on")
-    check_past_date(
+    check_consent(
+        data.consent,
         data.consent_on,
         today=today,
-        field="consent_on",
-        future_message=_l("The consent date cannot be in the future."),
+        refused=_l("Without the resident's consent to share with the buurtteam nothing is sent."),
     )
     if not data.reason.strip():
         raise RuleViolation(_l("Say why the resident is handed over."), field="reason")

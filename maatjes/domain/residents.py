@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maatjes.domain.clock import check_past_date
+from maatjes.domain.consent import check_consent
 from maatjes.domain.errors import DuplicateResident, RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
 from maatjes.models import NEEDS, SOURCES, Area, Resident, ResidentLanguage, Role, User
@@ -39,18 +39,11 @@ class ResidentInput:
 
 
 def _validate(data: ResidentInput, today: date) -> None:
-    if not data.consent:
-        raise RuleViolation(
-            _l("Without the resident's consent nothing can be stored. Ask for consent first."),
-            field="consent",
-        )
-    if data.consent_on is None:
-        raise RuleViolation(_l("Give the date the resident gave consent."), field="consent_on")
-    check_past_date(
+    check_consent(
+        data.consent,
         data.consent_on,
         today=today,
-        field="consent_on",
-        future_message=_l("The consent date cannot be in the future."),
+        refused=_l("Without the resident's consent nothing can be stored. Ask for consent first."),
     )
     if len(phone_digits(data.phone)) < 6:
         raise RuleViolation(_l("Give a phone number with at least 6 digits."), field="phone")

@@ -239,38 +239,26 @@ def escalations(session: Session, *, today: date, now: datetime) -> int:
 def evaluations(session: Session, *, today: date, now: datetime) -> int:
     """A match in its 13th week (or later): volunteer and leads are asked to evaluate, once."""
     condition = and_(Match.ended_on.is_(None), weeks.minimum_reached_clause(today))
-    created = insert_new(
-        session,
-        select(
-            *_row(
-                _key(EVALUATION, Match.id, Volunteer.user_id),
-                Volunteer.user_id,
-                EVALUATION,
-                now=now,
-                match_id=Match.id,
-                volunteer_id=Volunteer.id,
-            )
-        )
-        .select_from(Match)
+    match_columns = (Match.id.label("match_id"), Match.volunteer_id.label("volunteer_id"))
+    recipients = (
+        select(*match_columns, Volunteer.user_id.label("user_id"))
         .join(Volunteer, Volunteer.id == Match.volunteer_id)
         .where(condition, _reachable_volunteer()),
+        select(*match_columns, User.id.label("user_id")).join(User, _leads()).where(condition),
     )
-    created += insert_new(
-        session,
-        select(
-            *_row(
-                _key(EVALUATION, Match.id, User.id),
-                User.id,
-                EVALUATION,
-                now=now,
-                match_id=Match.id,
-                volunteer_id=Match.volunteer_id,
-            )
+    created = 0
+    for query in recipients:
+        due = query.subquery()
+        rows = _row(
+            _key(EVALUATION, due.c.match_id, due.c.user_id),
+            due.c.user_id,
+            EVALUATION,
+            now=now,
+            match_id=due.c.match_id,
+            volunteer_id=due.c.volunteer_id,
         )
-        .select_from(Match)
-        .join(User, _leads())
-        .where(condition),
-    )
+        # a WHERE keeps SQLite from reading ON CONFLICT as part of the SELECT's join
+        created += insert_new(session, select(*rows).where(due.c.user_id.is_not(None)))
     return created
 
 

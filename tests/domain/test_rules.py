@@ -292,64 +292,6 @@ def test_the_same_contact_sent_twice_is_kept_once():
 # --- residents -----------------------------------------------------------------------------
 
 
-def test_no_consent_no_record():
-    lead = make_user(Role.LEAD)
-    data = ResidentInput(
-        first_name="Ama",
-        last_name="Owusu",
-        phone="0612345678",
-        area=make_area(),
-        neighbourhood="",
-        languages=parse_language_list("tw"),
-        consent=False,
-    )
-    with pytest.raises(RuleViolation) as error:
-        register_resident(db.session, data, by=lead, today=TODAY)
-    assert error.value.field == "consent"
-
-
-def test_duplicate_resident_warns_and_can_be_overridden():
-    lead = make_user(Role.LEAD)
-    make_resident(("tw",), first_name="Ama", last_name="Owusu", phone="06-1234 5678")
-    data = ResidentInput(
-        first_name="ama",
-        last_name="OWUSU",
-        phone="+31 6 12345678",
-        area=make_area(),
-        neighbourhood="",
-        languages=parse_language_list("tw"),
-        consent=True,
-        consent_on=TODAY,
-    )
-    with pytest.raises(DuplicateResident):
-        register_resident(db.session, data, by=lead, today=TODAY)
-    assert register_resident(db.session, data, by=lead, today=TODAY, allow_duplicate=True).id
-
-
-def test_duplicate_warning_for_the_buurtteam_only_within_its_own_area():
-    oost = make_area("Bijlmer-Oost")
-    make_resident(
-        ("tw",), area="Bijlmer-Centrum", first_name="Ama", last_name="Owusu", phone="0612345678"
-    )
-    team = make_user(Role.BUURTTEAM, area=oost)
-    data = ResidentInput(
-        first_name="Ama",
-        last_name="Owusu",
-        phone="0612345678",
-        area=oost,
-        neighbourhood="",
-        languages=parse_language_list("tw"),
-        consent=True,
-        consent_on=TODAY,
-    )
-    with pytest.raises(DuplicateResident):  # the lead is warned across all areas
-        register_resident(db.session, data, by=make_user(Role.LEAD), today=TODAY)
-    # Another area's resident is not revealed: the referral goes through as a new person.
-    assert register_resident(db.session, data, by=team, today=TODAY).area == oost
-    with pytest.raises(DuplicateResident):  # within the team's own area the warning stands
-        register_resident(db.session, data, by=team, today=TODAY)
-
-
 def _resident_input(**kw) -> ResidentInput:
     values = dict(
         first_name="Ama",
@@ -363,6 +305,38 @@ def _resident_input(**kw) -> ResidentInput:
     )
     values.update(kw)
     return ResidentInput(**values)
+
+
+def test_no_consent_no_record():
+    lead = make_user(Role.LEAD)
+    data = _resident_input(consent=False)
+    with pytest.raises(RuleViolation) as error:
+        register_resident(db.session, data, by=lead, today=TODAY)
+    assert error.value.field == "consent"
+
+
+def test_duplicate_resident_warns_and_can_be_overridden():
+    lead = make_user(Role.LEAD)
+    make_resident(("tw",), first_name="Ama", last_name="Owusu", phone="06-1234 5678")
+    data = _resident_input(first_name="ama", last_name="OWUSU", phone="+31 6 12345678")
+    with pytest.raises(DuplicateResident):
+        register_resident(db.session, data, by=lead, today=TODAY)
+    assert register_resident(db.session, data, by=lead, today=TODAY, allow_duplicate=True).id
+
+
+def test_duplicate_warning_for_the_buurtteam_only_within_its_own_area():
+    oost = make_area("Bijlmer-Oost")
+    make_resident(
+        ("tw",), area="Bijlmer-Centrum", first_name="Ama", last_name="Owusu", phone="0612345678"
+    )
+    team = make_user(Role.BUURTTEAM, area=oost)
+    data = _resident_input(area=oost)
+    with pytest.raises(DuplicateResident):  # the lead is warned across all areas
+        register_resident(db.session, data, by=make_user(Role.LEAD), today=TODAY)
+    # Another area's resident is not revealed: the referral goes through as a new person.
+    assert register_resident(db.session, data, by=team, today=TODAY).area == oost
+    with pytest.raises(DuplicateResident):  # within the team's own area the warning stands
+        register_resident(db.session, data, by=team, today=TODAY)
 
 
 def _volunteer_input(**kw) -> VolunteerInput:
