@@ -1,7 +1,7 @@
 """Logging contacts between a volunteer and their resident."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -22,6 +22,10 @@ class ContactInput:
     needs_attention: bool = False
 
 
+# The same contact sent again within this time is a double tap, not a second contact.
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
 def _same_contact(session: Session, match: Match, data: ContactInput, by: User) -> Contact | None:
     candidates = session.scalars(
         select(Contact).where(
@@ -29,6 +33,8 @@ def _same_contact(session: Session, match: Match, data: ContactInput, by: User) 
             Contact.contact_on == data.contact_on,
             Contact.kind == data.kind,
             Contact.logged_by_id == by.id,
+            Contact.created_at >= utcnow() - REPEAT_WINDOW,
+            Contact.attention_handled_at.is_(None),
         )
     )
     wanted = (
@@ -52,8 +58,9 @@ def _same_contact(session: Session, match: Match, data: ContactInput, by: User) 
 
 
 def log_contact(session: Session, match: Match, data: ContactInput, *, by: User, today: date):
-    """Record a contact. The same contact sent twice (a double tap on a phone) is kept once: the
-    second call returns the first. Callers lock the match row so two requests cannot race."""
+    """Record a contact. The same contact sent again within ``REPEAT_WINDOW`` (a double tap on a
+    phone) is kept once: the second call returns the first. Callers lock the match row, so two
+    requests cannot race."""
     if data.contact_on > today:
         raise RuleViolation(_l("A contact cannot be in the future."), field="contact_on")
     if data.contact_on < match.started_on:

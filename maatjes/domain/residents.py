@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from maatjes.domain.consent import check_consent
 from maatjes.domain.errors import DuplicateResident, RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
+from maatjes.domain.sql import serialize
 from maatjes.models import NEEDS, SOURCES, Area, Resident, ResidentLanguage, Role, User
 
 
@@ -101,6 +102,7 @@ def register_resident(
     allow_duplicate: bool = False,
 ) -> Resident:
     _validate(data, today)
+    serialize(session, "register resident")  # the duplicate check and the insert, one at a time
     if not allow_duplicate and find_duplicate(session, data, by=by):
         raise DuplicateResident(
             _l(

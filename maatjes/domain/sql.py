@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,3 +29,11 @@ def unique_or_violation(session: Session, message: Any, field: str | None = None
             session.flush()
     except IntegrityError:
         raise RuleViolation(message, field=field) from None
+
+
+def serialize(session: Session, name: str) -> None:
+    """Hold a lock named ``name`` until the transaction ends, so that a check-then-insert (is
+    this person registered already?) cannot interleave with another one. PostgreSQL: an advisory
+    transaction lock; SQLite needs none, as every transaction there is ``BEGIN IMMEDIATE``."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})

@@ -11,6 +11,7 @@ from maatjes.domain.clock import check_past_date
 from maatjes.domain.errors import DuplicateVolunteer, RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
 from maatjes.domain.residents import phone_digits
+from maatjes.domain.sql import serialize
 from maatjes.models import Area, Organisation, Role, User, Volunteer
 
 
@@ -30,7 +31,7 @@ class VolunteerInput:
 
 def find_duplicate(session: Session, data: VolunteerInput) -> Volunteer | None:
     """A volunteer with the same name and phone number, or with the same e-mail address (a form
-    sent twice, or someone registered before by another lead)."""
+    sent twice, or someone registered before by another lead). Callers ``serialize`` first."""
     email = data.email.strip().lower()
     same_name = session.scalars(
         select(Volunteer).where(func.lower(Volunteer.name) == data.name.strip().lower())
@@ -78,6 +79,8 @@ def save_volunteer(
             raise RuleViolation(
                 _l("This account already belongs to %(name)s.", name=other.name), field="user"
             )
+    if volunteer is None:
+        serialize(session, "register volunteer")  # two registrations at once: one at a time
     if volunteer is None and not allow_duplicate:
         existing = find_duplicate(session, data)
         if existing is not None:

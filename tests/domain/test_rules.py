@@ -289,6 +289,28 @@ def test_the_same_contact_sent_twice_is_kept_once():
     assert count == 4
 
 
+def test_the_same_contact_later_or_after_the_lead_handled_it_is_a_new_contact():
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from maatjes.domain.contacts import mark_attention_handled
+
+    match = make_match(make_volunteer(), make_resident(), started_on=TODAY - timedelta(days=7))
+    data = ContactInput(contact_on=TODAY, kind="phone", needs_attention=True)
+    with time_machine.travel(datetime(2022, 1, 10, 9, 0, tzinfo=UTC), tick=False):
+        first = log_contact(db.session, match, data, by=match.volunteer.user, today=TODAY)
+    with time_machine.travel(datetime(2022, 1, 10, 9, 1, tzinfo=UTC), tick=False):
+        assert log_contact(db.session, match, data, by=match.volunteer.user, today=TODAY) is first
+    with time_machine.travel(datetime(2022, 1, 10, 9, 5, tzinfo=UTC), tick=False):
+        second = log_contact(db.session, match, data, by=match.volunteer.user, today=TODAY)
+        assert second is not first  # a second call that day, minutes later
+        mark_attention_handled(db.session, second)
+    with time_machine.travel(datetime(2022, 1, 10, 9, 6, tzinfo=UTC), tick=False):
+        third = log_contact(db.session, match, data, by=match.volunteer.user, today=TODAY)
+    assert third is not second and third.attention_handled_at is None  # the lead sees it again
+
+
 # --- residents -----------------------------------------------------------------------------
 
 

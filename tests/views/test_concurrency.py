@@ -162,3 +162,40 @@ def test_the_same_new_training_and_language_saved_at_once(app):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Language)) == 1
         assert db.session.get(Language, "hns").custom_name == "Sarnami Hindustani"
+
+
+def test_the_same_volunteer_and_resident_registered_at_once_are_stored_once(app):
+    from maatjes.models import Area, Organisation, Resident, Volunteer
+
+    with app.app_context():
+        lead = make_user(Role.LEAD)
+        org, area = Organisation(name="ProFor"), Area(name="Bijlmer-Oost")
+        db.session.add_all([org, area])
+        db.session.commit()
+        lead_id, org_id, area_id = lead.id, org.id, area.id
+    volunteer = {
+        "name": "Dubbel Test",
+        "organisation": str(org_id),
+        "phone": "06 1111 1111",
+        "languages": "nl",
+        "user": "0",
+        "active": "y",
+    }
+    results = _post_at_once(app, lead_id, [("/volunteers/new", volunteer)] * 6)
+    assert sorted(code for code, _body in results) == [200] * 5 + [302]
+    assert all("is already registered" in body for code, body in results if code == 200)
+    intake = {
+        "first_name": "Ama",
+        "last_name": "Owusu",
+        "phone": "0612345678",
+        "area": str(area_id),
+        "languages": "tw",
+        "source": "self",
+        "consent": "y",
+        "consent_on": local_today().isoformat(),
+    }
+    results = _post_at_once(app, lead_id, [("/residents/new", intake)] * 6)
+    assert sorted(code for code, _body in results) == [200] * 5 + [302]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Volunteer.id))) == 1
+        assert db.session.scalar(select(func.count(Resident.id))) == 1
