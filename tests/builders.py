@@ -144,3 +144,33 @@ def login(client, user: User | int) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+
+
+def volunteer_form(organisation_id: int, **changes: str) -> dict:
+    """What a lead types into the new-volunteer form."""
+    form = {
+        "name": "Dubbel Test",
+        "organisation": str(organisation_id),
+        "phone": "06 1111 1111",
+        "languages": "nl",
+        "user": "0",
+        "active": "y",
+    }
+    return {**form, **changes}
+
+
+def intake_form(area_id: int, **changes: str) -> dict:
+    """What a lead types into the intake form, consent given today."""
+    from maatjes.domain.clock import local_today
+
+    form = {
+        "first_name": "Ama",
+        "last_name": "Owusu",
+        "phone": "0612345678",
+        "area": str(area_id),
+        "languages": "tw",
+        "source": "self",
+        "consent": "y",
+        "consent_on": local_today().isoformat(),
+    }
+    return {**form, **changes}

@@ -8,13 +8,14 @@ processes at once, creates nothing twice.
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, Select, String, and_, cast, exists, func, literal, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Integer, Select, String, and_, cast, func, literal, select, true
+from sqlalchemy.orm import Session
 
 from maatjes.domain import weeks
 from maatjes.domain.clock import AMSTERDAM
 from maatjes.domain.handovers import ACCEPTED, SENT, TO_MAATJES
 from maatjes.domain.sql import upsert_insert
+from maatjes.domain.volunteers import reachable_volunteer
 from maatjes.domain.workdays import is_working_day, latest_overdue_day
 from maatjes.models import (
     Contact,
@@ -111,9 +112,11 @@ def _row(
 
 def insert_new(session: Session, query: Select) -> int:
     """INSERT the rows of ``query`` as notifications, skipping keys that exist already."""
+    # SQLite reads ``ON CONFLICT`` after a SELECT without WHERE as part of its join: the
+    # (otherwise elided) ``WHERE true`` keeps the statement unambiguous.
     statement = (
         upsert_insert(session, Notification)
-        .from_select(list(COLUMNS), query)
+        .from_select(list(COLUMNS), query.where(true()))
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Notification.id)
     )
@@ -123,16 +126,6 @@ def insert_new(session: Session, query: Select) -> int:
 
 def _leads():
     return and_(User.role == Role.LEAD, User.active.is_(True))
-
-
-def _reachable_volunteer():
-    """A volunteer hears of their matches only while their record and their login are both
-    active (the calendar feed's rule too); the leads still hear of those matches."""
-    login = aliased(User)
-    return and_(
-        Volunteer.active.is_(True),
-        exists().where(login.id == Volunteer.user_id, login.active.is_(True)),
-    )
 
 
 def contact_due(session: Session, *, today: date, now: datetime) -> int:
@@ -154,7 +147,7 @@ def contact_due(session: Session, *, today: date, now: datetime) -> int:
         .join(Volunteer, Volunteer.id == Match.volunteer_id)
         .where(
             weeks.active_without_contact_in_week(monday, today=today),
-            _reachable_volunteer(),
+            reachable_volunteer(),
         )
         .group_by(Volunteer.id, Volunteer.user_id)
     )
@@ -187,7 +180,7 @@ def contact_missed(session: Session, *, today: date, now: datetime) -> int:
             .join(Volunteer, Volunteer.id == Match.volunteer_id)
             .where(
                 weeks.active_without_contact_in_week(monday, today=today),
-                _reachable_volunteer(),
+                reachable_volunteer(),
             )
         )
         created += insert_new(session, query)
@@ -243,7 +236,7 @@ def evaluations(session: Session, *, today: date, now: datetime) -> int:
     recipients = (
         select(*match_columns, Volunteer.user_id.label("user_id"))
         .join(Volunteer, Volunteer.id == Match.volunteer_id)
-        .where(condition, _reachable_volunteer()),
+        .where(condition, reachable_volunteer()),
         select(*match_columns, User.id.label("user_id")).join(User, _leads()).where(condition),
     )
     created = 0
@@ -257,8 +250,7 @@ def evaluations(session: Session, *, today: date, now: datetime) -> int:
             match_id=due.c.match_id,
             volunteer_id=due.c.volunteer_id,
         )
-        # a WHERE keeps SQLite from reading ON CONFLICT as part of the SELECT's join
-        created += insert_new(session, select(*rows).where(due.c.user_id.is_not(None)))
+        created += insert_new(session, select(*rows))
     return created
 
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from maatjes.domain.clock import check_past_date
 from maatjes.domain.errors import DuplicateVolunteer, RuleViolation
@@ -27,6 +27,16 @@ class VolunteerInput:
     vog_date: date | None = None
     user: User | None = None
     active: bool = True
+
+
+def reachable_volunteer() -> ColumnElement[bool]:
+    """SQL condition: the volunteer's record and their login are both active. Only then do they
+    get reminders and does their calendar feed answer; the leads still hear of their matches."""
+    login = aliased(User)
+    return and_(
+        Volunteer.active.is_(True),
+        exists().where(login.id == Volunteer.user_id, login.active.is_(True)),
+    )
 
 
 def find_duplicate(session: Session, data: VolunteerInput) -> Volunteer | None:
@@ -81,8 +91,7 @@ def save_volunteer(
             )
     if volunteer is None:
         serialize(session, "register volunteer")  # two registrations at once: one at a time
-    if volunteer is None and not allow_duplicate:
-        existing = find_duplicate(session, data)
+        existing = None if allow_duplicate else find_duplicate(session, data)
         if existing is not None:
             raise DuplicateVolunteer(
                 _l(
@@ -92,7 +101,6 @@ def save_volunteer(
                 ),
                 field="allow_duplicate",
             )
-    if volunteer is None:
         volunteer = Volunteer()
         session.add(volunteer)
     volunteer.name = data.name.strip()

@@ -10,7 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from maatjes.domain.clock import local_today
 from maatjes.extensions import db
 from maatjes.models import Match, Role
-from tests.builders import login, make_resident, make_user, make_volunteer
+from tests.builders import (
+    intake_form,
+    login,
+    make_resident,
+    make_user,
+    make_volunteer,
+    volunteer_form,
+)
 
 ATTEMPTS = 20
 
@@ -173,27 +180,11 @@ def test_the_same_volunteer_and_resident_registered_at_once_are_stored_once(app)
         db.session.add_all([org, area])
         db.session.commit()
         lead_id, org_id, area_id = lead.id, org.id, area.id
-    volunteer = {
-        "name": "Dubbel Test",
-        "organisation": str(org_id),
-        "phone": "06 1111 1111",
-        "languages": "nl",
-        "user": "0",
-        "active": "y",
-    }
+    volunteer = volunteer_form(org_id)
     results = _post_at_once(app, lead_id, [("/volunteers/new", volunteer)] * 6)
     assert sorted(code for code, _body in results) == [200] * 5 + [302]
     assert all("is already registered" in body for code, body in results if code == 200)
-    intake = {
-        "first_name": "Ama",
-        "last_name": "Owusu",
-        "phone": "0612345678",
-        "area": str(area_id),
-        "languages": "tw",
-        "source": "self",
-        "consent": "y",
-        "consent_on": local_today().isoformat(),
-    }
+    intake = intake_form(area_id)
     results = _post_at_once(app, lead_id, [("/residents/new", intake)] * 6)
     assert sorted(code for code, _body in results) == [200] * 5 + [302]
     with app.app_context():

@@ -17,13 +17,16 @@ from wtforms import BooleanField, SubmitField
 
 from maatjes.blueprints import or_404, roles_required, today
 from maatjes.domain import access, contacts, weeks
+from maatjes.domain.volunteers import reachable_volunteer
 from maatjes.extensions import db
-from maatjes.models import Match, Notification, Role, User, Volunteer, utcnow
+from maatjes.models import Match, Notification, Role, Volunteer, utcnow
 from maatjes.notifications import render, unread_count
 
 bp = Blueprint("notifications", __name__)
 
 PAGE = 50
+PAUSED = _l("You are not active as a volunteer now, so the calendar feed is off.")
+
 # Weeks the calendar feed looks ahead, beyond the 13-week minimum.
 FEED_AHEAD_WEEKS = 4
 
@@ -114,9 +117,6 @@ def profile():
     )
 
 
-PAUSED = _l("You are not active as a volunteer now, so the calendar feed is off.")
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -157,12 +157,8 @@ def calendar_feed(token: str):
         abort(404)
     volunteer = or_404(
         db.session.scalar(
-            select(Volunteer)
-            .join(User, User.id == Volunteer.user_id)
-            .where(
-                Volunteer.calendar_token_hash == _digest(token),
-                Volunteer.active.is_(True),
-                User.active.is_(True),
+            select(Volunteer).where(
+                Volunteer.calendar_token_hash == _digest(token), reachable_volunteer()
             )
         )
     )
