@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Demo mode: the demo accounts log in with the password alone (no two-factor step).
+run: export MAATJES_DEMO_MODE := 1
 run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask maatjes demo

@@ -48,4 +48,16 @@ class Config:
     SMTP_SECURITY = os.environ.get("MAATJES_SMTP_SECURITY", "starttls")  # starttls | ssl | none
     SMTP_USERNAME = os.environ.get("MAATJES_SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("MAATJES_SMTP_PASSWORD", "")
+    # Sessions end after this many minutes without a request (staff: admin, lead, buurtteam,
+    # Linking Pin; volunteers are on a phone of their own and get longer).
+    IDLE_MINUTES_STAFF = int(os.environ.get("MAATJES_IDLE_MINUTES_STAFF", "30"))
+    IDLE_MINUTES = int(os.environ.get("MAATJES_IDLE_MINUTES", "120"))
+    # Redis for the per-IP login limits, shared by every worker; empty: memory of each worker.
+    REDIS_URL = os.environ.get("MAATJES_REDIS_URL", "")
+    # Failed logins from one address (counted only when they fail) before a pause.
+    LOGIN_LIMIT = os.environ.get("MAATJES_LOGIN_LIMIT", "30 per 10 minutes")
+    # Two-factor login is required for admin, lead, buurtteam and Linking Pin accounts.
+    TWO_FACTOR_REQUIRED = _bool("MAATJES_TWO_FACTOR_REQUIRED", True)
+    # Demo mode (set by `make run`): the demo accounts log in with the password alone.
+    DEMO_MODE = _bool("MAATJES_DEMO_MODE", False)
     SMTP_SENDER = os.environ.get("MAATJES_SMTP_SENDER", "Money Maatjes <noreply@localhost>")

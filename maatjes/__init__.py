@@ -82,24 +82,41 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to open this page.")
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from maatjes.models import User
+    def load_user(session_id: str):
+        """The session holds "user id:session version"; an old version is an ended session."""
+        from maatjes.domain.sessions import user_for_session_id
 
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+        return user_for_session_id(db.session, session_id)
+
+    from maatjes.extensions import limiter
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
 
 
 def select_locale() -> str:
+    """The language chosen in this session, else the user's, else the browser's, else Dutch."""
     supported = ("nl", "en")
     if not has_request_context():
         return "nl"
     chosen = session.get("locale")
     if chosen in supported:
         return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in supported:
-        return current_user.locale
-    return "nl"
+    user = _loaded_user()
+    if user is not None and user.locale in supported:
+        return user.locale
+    return request.accept_languages.best_match(supported) or "nl"
+
+
+def _loaded_user():
+    """The logged-in user if already loaded for this request; never loads it (the 503 page must
+    render without the database)."""
+    from flask import g
+
+    user = g.get("_login_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
 
 
 def register_blueprints(app: Flask) -> None:
@@ -176,6 +193,14 @@ def register_errorhandlers(app: Flask) -> None:
             413, _("Too much text"), _("What you sent is too large. Shorten it and try again.")
         )
 
+    @app.errorhandler(429)
+    def too_many(_error):
+        return render_error(
+            429,
+            _("Too many attempts"),
+            _("Too many wrong attempts came from your address. Wait ten minutes and try again."),
+        )
+
     @app.errorhandler(500)
     def server_error(_error):
         return render_error(
@@ -209,6 +234,34 @@ def register_template_helpers(app: Flask) -> None:
                     from flask import abort
 
                     abort(400)
+
+    @app.before_request
+    def end_idle_sessions():
+        """A session without a request for longer than the idle limit ends (shorter for staff)."""
+        import time
+
+        from flask import flash, redirect, url_for
+        from flask_babel import gettext as _
+        from flask_login import logout_user
+
+        from maatjes.domain.clock import now_utc
+        from maatjes.domain.sessions import idle_limit_minutes, idle_too_long
+
+        if request.endpoint in (None, "static", "bootstrap.static", "main.healthz"):
+            return None
+        if "_user_id" not in session or not current_user.is_authenticated:
+            return None
+        minutes = idle_limit_minutes(current_user.role, app.config)
+        if idle_too_long(session.get("seen"), now_utc(), minutes):
+            logout_user()
+            locale = session.get("locale")
+            session.clear()
+            if locale:
+                session["locale"] = locale
+            flash(_("You were logged out after %(n)d minutes without activity.", n=minutes), "info")
+            return redirect(url_for("auth.login", next=request.full_path))
+        session["seen"] = time.time()
+        return None
 
     @app.after_request
     def security_headers(response):

@@ -51,7 +51,7 @@ def create_user_command(email: str, name: str, role: str):
     db.session.commit()
     base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
     with current_app.test_request_context(base_url=base):
-        click.echo(url_for("auth.set_password", token=token, _external=True))
+        click.echo(url_for("auth.password_link", token=token, _external=True))
 
 
 @maatjes_cli.command("scheduler")

@@ -5,7 +5,7 @@ waiting and matched, contacts and handovers. Dates are relative to today so the 
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from maatjes.domain import accounts, handovers, matching, residents, weeks
@@ -199,6 +199,7 @@ def _user(session: Session, email: str, name: str, role: str, area: Area | None 
             link_hours=1,
         )
         accounts.set_password(user, DEMO_PASSWORD)
+        user.demo = True  # password alone, but only while the app runs in demo mode
     return user
 
 
@@ -233,7 +234,13 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
         ("linking_pin", f"linkingpin.gaasperdam@{DOMAIN}"),
     ]
     if session.scalar(select(User.id).where(User.email == f"lead@{DOMAIN}")):
-        return logins  # the scenario below is loaded once
+        # The scenario below is loaded once; accounts loaded before the `demo` mark get it.
+        session.execute(
+            update(User)
+            .where(User.email.like(f"%@{DOMAIN}"), User.demo.is_(False))
+            .values(demo=True)
+        )
+        return logins
 
     _user(session, f"admin@{DOMAIN}", "Sandra Venzo (Venzo)", Role.ADMIN)
     lead = _user(session, f"lead@{DOMAIN}", "Marcel Gravenberch (ProFor)", Role.LEAD)

@@ -138,11 +138,15 @@ def make_match(volunteer, resident, *, started_on: date = TODAY, by: User | None
     )
 
 
-def login(client, user: User | int) -> None:
-    """Log the test client in as ``user`` (a User or its id) without the password round trip."""
-    user_id = user if isinstance(user, int) else user.id
+def login(client, user: User | int, version: int = 0) -> None:
+    """Log the test client in as ``user`` (a User or its id) without the password round trip
+    (nor the two-factor step). ``version`` is the user's session version (0 for a new user)."""
+    if isinstance(user, User):
+        user_id, version = user.id, user.session_version or 0
+    else:
+        user_id = user
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = f"{user_id}:{version}"
         session["_fresh"] = True
 
 

@@ -58,10 +58,14 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def clean_database(app):
-    """Empty every table after each test (tests commit for real, so no rollback trick)."""
+    """Empty every table after each test (tests commit for real, so no rollback trick), and
+    forget the per-IP login counts (every test client comes from 127.0.0.1)."""
+    from maatjes.extensions import limiter
+
     yield
     with app.app_context():
         _empty_all_tables()
+        limiter.reset()
 
 
 @pytest.fixture

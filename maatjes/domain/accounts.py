@@ -1,6 +1,7 @@
 """Accounts: creating users, one-time password links, Argon2id passwords."""
 
 import contextlib
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
@@ -17,8 +18,12 @@ from maatjes.models import Area, Role, User, Volunteer
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id (RFC 9106 low-memory profile)
 _DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
-MIN_PASSWORD = 10
+MIN_PASSWORD = 8  # OWASP ASVS 2.1.1; no composition rules (2.1.9), common ones refused (2.1.7)
 MAX_PASSWORD = 128
+# After this many wrong passwords in a row the account refuses every password for a while,
+# doubling with each further failure, up to an hour (the count holds across workers and machines).
+FREE_ATTEMPTS = 5
+MAX_LOCK = timedelta(hours=1)
 
 
 def _token_digest(token: str) -> str:
@@ -82,6 +87,8 @@ def set_active(session: Session, actor: User, target: User, active: bool) -> Non
     if not may_manage(actor, target):
         raise RuleViolation(_l("You cannot change this account."))
     target.active = active
+    # Blocking ends every session; so does unblocking, so an old cookie never comes back to life.
+    target.session_version = User.session_version + 1
     if not active:
         target.password_token_hash = None
         target.password_token_expires = None
@@ -108,33 +115,108 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     return user
 
 
-def check_password_rules(password: str) -> None:
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords of zxcvbn's list (from leaked password sets)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_password_rules(password: str, user: User | None = None) -> None:
     if len(password) < MIN_PASSWORD:
         raise RuleViolation(_l("Use at least %(n)d characters.", n=MIN_PASSWORD), field="password")
     if len(password) > MAX_PASSWORD:
         raise RuleViolation(_l("Use at most %(n)d characters.", n=MAX_PASSWORD), field="password")
+    folded = password.casefold()
+    if folded in _common_passwords() or len(set(folded)) < 3:
+        raise RuleViolation(
+            _l("This password is too common and easy to guess. Choose another one."),
+            field="password",
+        )
+    if user is not None:
+        own = {user.email.casefold(), user.email.split("@")[0].casefold(), user.name.casefold()}
+        if folded.strip() in own:
+            raise RuleViolation(
+                _l("Do not use your name or e-mail address as the password."), field="password"
+            )
 
 
 def set_password(user: User, password: str) -> None:
-    check_password_rules(password)
+    """Set a new password; every session of the user ends (a stolen session goes with it)."""
+    check_password_rules(password, user)
     user.password_hash = _hasher.hash(password)
     user.password_token_hash = None
     user.password_token_expires = None
+    user.session_version = User.session_version + 1
+    user.failed_logins = 0
+    user.locked_until = None
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def verify_password(user: User, password: str) -> bool:
+    """The user's own password, e.g. asked again before a sensitive step."""
+    if not user.password_hash or len(password) > MAX_PASSWORD:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _spend_hash_time(password: str) -> None:
+    # Spend the same time as a real check, so timing does not reveal which accounts exist.
+    with contextlib.suppress(VerificationError):
+        _hasher.verify(_DUMMY_HASH, password[:MAX_PASSWORD] + "x")
+
+
+def register_failure(session: Session, user: User, *, now: datetime) -> None:
+    """One more wrong password or code. The counter is raised in SQL, so two guesses at the
+    same moment on two machines both count."""
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .execution_options(synchronize_session=False)
+    )
+    failures = session.scalar(select(User.failed_logins).where(User.id == user.id)) or 0
+    if failures >= FREE_ATTEMPTS:
+        lock = min(timedelta(seconds=30) * 2 ** (failures - FREE_ATTEMPTS), MAX_LOCK)
+        session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(locked_until=now + lock)
+            .execution_options(synchronize_session=False)
+        )
+    session.expire(user, ["failed_logins", "locked_until"])
+
+
+def is_locked(user: User, *, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def authenticate(session: Session, email: str, password: str, *, now: datetime) -> User | None:
+    """The user when the password is right and the account open; else None, with the same
+    answer and the same Argon2 work for unknown addresses, wrong passwords and locked accounts.
+    A wrong password counts toward the account's lock."""
     user = session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None or not user.password_hash or len(password) > MAX_PASSWORD:
-        # Spend the same time as a real check, so timing does not reveal which accounts exist.
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password[:MAX_PASSWORD] + "x")
+        _spend_hash_time(password)
+        return None
+    if is_locked(user, now=now):
+        _spend_hash_time(password)
         return None
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
+        register_failure(session, user, now=now)
         return None
     if not user.active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def clear_failures(user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None

@@ -6,7 +6,7 @@ from maatjes.models.match import CONTACT_KINDS, OUTCOMES, Contact, Match
 from maatjes.models.notification import JobRun, Notification
 from maatjes.models.registry import Area, Language, Organisation
 from maatjes.models.resident import NEEDS, SOURCES, Resident, ResidentLanguage
-from maatjes.models.user import Role, User
+from maatjes.models.user import RecoveryCode, Role, User
 from maatjes.models.volunteer import Training, TrainingAttendance, TrainingSession, Volunteer
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Match",
     "Notification",
     "Organisation",
+    "RecoveryCode",
     "Resident",
     "ResidentLanguage",
     "Role",

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String, false, true
+from sqlalchemy import DateTime, ForeignKey, Integer, String, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maatjes.models.base import Base, utcnow
@@ -38,6 +38,19 @@ class User(UserMixin, Base):
     password_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_token_expires: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of the id in every session cookie: raising it ends every session of the user at once
+    # (logout, password change, blocking, "log out everywhere").
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Guessing: failed attempts in a row, and until when the account refuses every password.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Two-factor (TOTP, RFC 6238): the shared secret once confirmed, and the last time step
+    # used, so that a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Set for the accounts of `flask maatjes demo`; they skip two-factor only in demo mode.
+    demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     area: Mapped[Area | None] = relationship()
 
@@ -45,9 +58,27 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
+
     @property
     def is_staff(self) -> bool:
         return self.role in Role.STAFF
 
     def __str__(self) -> str:
         return self.name
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator app once; stored as SHA-256."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)

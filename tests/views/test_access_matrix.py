@@ -118,7 +118,15 @@ MATRIX = {
     "bootstrap.static": [("GET", "/bootstrap/static/css/bootstrap.min.css", EVERYONE)],
     "auth.login": [("GET", "/login", EVERYONE)],
     "auth.logout": [("POST", "/logout", {r: LOGIN for r in ROLES})],  # always ends at login
-    "auth.set_password": [("GET", "/password/not-a-token", {r: 404 for r in ROLES})],
+    "auth.password_link": [("GET", "/password/not-a-token", {r: 404 for r in ROLES})],
+    "auth.set_password": [("GET", "/password", {r: 404 for r in ROLES})],  # no link in session
+    "auth.code": [("GET", "/login/code", {r: LOGIN for r in ROLES})],  # no password step yet
+    "auth.enrol": [("GET", "/login/two-factor", {r: LOGIN for r in ROLES})],
+    "auth.recovery_codes": [("GET", "/login/recovery-codes", LOGGED_IN)],
+    "auth.logout_everywhere": [("POST", "/logout/everywhere", {r: LOGIN for r in ROLES})],
+    "auth.change_password": [("GET", "/profile/password", LOGGED_IN)],
+    "auth.setup_two_factor": [("GET", "/profile/two-factor", LOGGED_IN)],
+    "auth.disable_two_factor": [("POST", "/profile/two-factor/off", LOGGED_IN)],
     "auth.set_locale": [("POST", "/locale", EVERYONE)],
     "main.index": [("GET", "/", LOGGED_IN)],
     "main.healthz": [("GET", "/healthz", EVERYONE)],

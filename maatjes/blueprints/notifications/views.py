@@ -4,7 +4,16 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +25,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SubmitField
 
 from maatjes.blueprints import or_404, roles_required, today
-from maatjes.domain import access, contacts, weeks
+from maatjes.domain import access, contacts, two_factor, weeks
 from maatjes.domain.volunteers import reachable_volunteer
 from maatjes.extensions import db
 from maatjes.models import Match, Notification, Role, Volunteer, utcnow
@@ -114,6 +123,7 @@ def profile():
         volunteer=volunteer,
         csrf_form=FlaskForm(),
         paused=PAUSED,
+        two_factor_required=two_factor.required_for(current_user, current_app.config),
     )
 
 

@@ -16,7 +16,7 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 
 
 def _link(token: str) -> str:
-    return url_for("auth.set_password", token=token, _external=True)
+    return url_for("auth.password_link", token=token, _external=True)
 
 
 def _now():

@@ -1,0 +1,150 @@
+"""Guessing is limited per account (in the database) and per address (Flask-Limiter); the
+answer and the work done are the same for unknown and known addresses."""
+
+import socket
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from maatjes import create_app
+from maatjes.domain import accounts
+from maatjes.domain.clock import now_utc
+from maatjes.extensions import db
+from maatjes.models import Role, User
+from tests.builders import make_user
+
+PASSWORD = "een lange zin als wachtwoord"
+WRONG = "E-mail address or password is not right"
+
+
+def _account(app) -> tuple[int, str]:
+    with app.app_context():
+        user = make_user(Role.VOLUNTEER)
+        accounts.set_password(user, PASSWORD)
+        db.session.commit()
+        return user.id, user.email
+
+
+def _try(client, email, password):
+    return client.post(
+        "/login",
+        data={"email": email, "password": password},
+        headers={"Accept-Language": "en"},
+    )
+
+
+def test_the_right_password_is_refused_after_five_wrong_ones_until_the_pause_ends(app):
+    user_id, email = _account(app)
+    start = now_utc()
+    with time_machine.travel(start, tick=False) as clock:
+        client = app.test_client()
+        for n in range(5):
+            assert WRONG in _try(client, email, f"wrong guess {n}").get_data(as_text=True)
+        response = _try(client, email, PASSWORD)
+        assert response.status_code == 200 and WRONG in response.get_data(as_text=True)
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            assert user.failed_logins == 5 and user.locked_until is not None
+        clock.move_to(start + timedelta(seconds=31))
+        assert _try(client, email, PASSWORD).status_code == 302
+        with app.app_context():
+            assert db.session.get(User, user_id).failed_logins == 0
+
+
+def test_the_pause_grows_with_each_further_failure(app):
+    user_id, email = _account(app)
+    moment = now_utc()
+    pauses = []
+    with time_machine.travel(moment, tick=False) as clock:
+        client = app.test_client()
+        for n in range(4):
+            _try(client, email, f"wrong guess {n}")
+        for n in range(4):
+            _try(client, email, f"wrong again {n}")
+            with app.app_context():
+                locked_until = db.session.get(User, user_id).locked_until
+            pauses.append((locked_until - moment.replace(tzinfo=None)).total_seconds())
+            # a guess during the pause is refused unchecked and does not count
+            _try(client, email, "guess while paused")
+            moment = locked_until.replace(tzinfo=moment.tzinfo) + timedelta(seconds=1)
+            clock.move_to(moment)
+    assert pauses == [30, 60, 120, 240]
+
+
+def test_unknown_and_known_addresses_get_the_same_answer_and_the_same_work(app, monkeypatch):
+    _user_id, email = _account(app)
+    calls = []
+    real = accounts._hasher
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def verify(self, hash_, password):
+            calls.append(hash_)
+            return real.verify(hash_, password)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    client = app.test_client()
+    known = _try(client, email, "wrong password here")
+    unknown = _try(client, "nobody@example.org", "wrong password here")
+    assert known.status_code == unknown.status_code == 200
+    assert WRONG in known.get_data(as_text=True) and WRONG in unknown.get_data(as_text=True)
+    assert len(calls) == 2  # one Argon2 verification each
+
+
+def test_one_address_is_paused_after_many_failures_with_a_page_in_its_language(app):
+    app.config["LOGIN_LIMIT"] = "3 per 10 minutes"
+    try:
+        _user_id, email = _account(app)
+        client = app.test_client()
+        # successful logins do not count
+        for _ in range(4):
+            assert _try(client, email, PASSWORD).status_code == 302
+            client.post("/logout")
+        for n in range(3):
+            _try(client, f"nobody{n}@example.org", "wrong password here")
+        response = client.post(
+            "/login",
+            data={"email": email, "password": PASSWORD},
+            headers={"Accept-Language": "nl"},
+        )
+        assert response.status_code == 429
+        assert "Te veel" in response.get_data(as_text=True)
+    finally:
+        app.config["LOGIN_LIMIT"] = "30 per 10 minutes"
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+# A user's fresh machine has no Redis; CI's has. Without Redis the limit is per worker.
+@pytest.mark.skipif(not _redis_up(), reason="no Redis at 127.0.0.1:6379 on this machine")
+def test_with_redis_two_workers_count_together(app, database_url):
+    import uuid
+
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "maatjes.test",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_KEY_PREFIX": f"maatjes-test-{uuid.uuid4().hex}",
+        "LOGIN_LIMIT": "4 per 10 minutes",
+    }
+    worker_a, worker_b = create_app(dict(settings)), create_app(dict(settings))
+    a, b = worker_a.test_client(), worker_b.test_client()
+    for n in range(2):
+        assert _try(a, f"x{n}@example.org", "wrong password here").status_code == 200
+        assert _try(b, f"y{n}@example.org", "wrong password here").status_code == 200
+    assert _try(a, "z@example.org", "wrong password here").status_code == 429
+    for worker in (worker_a, worker_b):
+        with worker.app_context():
+            db.engine.dispose()
