@@ -16,12 +16,23 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("MAATJES_SECRET_KEY", "dev-only-change-me")
+    # "production" (gunicorn.conf.py sets it) refuses unsafe settings at start; else "development".
+    ENV_NAME = os.environ.get("MAATJES_ENV", "development")
+    SECRET_KEY = os.environ.get("MAATJES_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    ALLOW_SQLITE_IN_PRODUCTION = _bool("MAATJES_ALLOW_SQLITE_IN_PRODUCTION", False)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "MAATJES_DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'maatjes.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error in a log never carries the values (names, notes).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # Host names the app answers to (comma-separated); empty: any (the proxy checks).
+    TRUSTED_HOSTS = [
+        h.strip() for h in os.environ.get("MAATJES_TRUSTED_HOSTS", "").split(",") if h.strip()
+    ] or None
     # Requests larger than this are refused with 413 (no form needs more).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAATJES_MAX_CONTENT_LENGTH", 256 * 1024))
     BABEL_DEFAULT_LOCALE = "nl"

@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    check_production_settings(app)
     _prepare_sqlite_path(app)
     register_extensions(app)
     register_blueprints(app)
@@ -33,6 +34,34 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     logging.getLogger("maatjes").setLevel(logging.INFO)
     return app
+
+
+class UnsafeSettings(RuntimeError):
+    """Production was asked for with settings that are only fit for a developer's machine."""
+
+
+def check_production_settings(app: Flask) -> None:
+    """In production (MAATJES_ENV=production, set by gunicorn.conf.py) refuse to start with the
+    development secret key, with debug on, or on SQLite unless that is explicitly allowed."""
+    from sqlalchemy.engine import make_url
+
+    if app.config.get("ENV_NAME") != "production":
+        return
+    problems = []
+    from config import DEVELOPMENT_SECRET_KEY
+
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+        problems.append("set MAATJES_SECRET_KEY to a long random value (32+ characters)")
+    if app.debug or app.config.get("DEBUG"):
+        problems.append("switch debug off (FLASK_DEBUG)")
+    backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    if backend == "sqlite" and not app.config.get("ALLOW_SQLITE_IN_PRODUCTION"):
+        problems.append(
+            "use PostgreSQL (MAATJES_DATABASE_URL), or set MAATJES_ALLOW_SQLITE_IN_PRODUCTION=1"
+        )
+    if problems:
+        raise UnsafeSettings("Refusing to start in production: " + "; ".join(problems) + ".")
 
 
 def _prepare_sqlite_path(app: Flask) -> None:
@@ -122,7 +151,7 @@ def _loaded_user():
 def register_blueprints(app: Flask) -> None:
     from maatjes.blueprints.fields import DatabaseIdConverter
 
-    # Before any rule is added: every <int:...> in a URL is a database id that fits BIGINT.
+    # Before any rule is added: every <int:...> in a URL is a database id that fits INTEGER.
     app.url_map.converters["int"] = DatabaseIdConverter
     from maatjes.blueprints.auth.views import bp as auth_bp
     from maatjes.blueprints.handovers.views import bp as handovers_bp
@@ -154,12 +183,51 @@ def register_errorhandlers(app: Flask) -> None:
     from flask import render_template
     from flask_babel import gettext as _
     from flask_wtf.csrf import CSRFError
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     from maatjes.extensions import db
 
+    log = logging.getLogger("maatjes.errors")
+
+    def _rollback() -> None:
+        try:
+            db.session.rollback()
+        except Exception:  # the connection may be gone; the session is reset either way
+            db.session.remove()
+
+    def render_plain(code: int, title: str, message: str):
+        """An error page that needs nothing from the database: no user, no unread count (the
+        context processors are skipped), in the language of the session or the browser."""
+        template = app.jinja_env.get_template("error_plain.html")
+        html = template.render(code=code, title=title, message=message, lang=select_locale())
+        return html, code
+
     def render_error(code: int, title: str, message: str):
-        db.session.rollback()
-        return render_template("error.html", code=code, title=title, message=message), code
+        _rollback()
+        try:
+            return render_template("error.html", code=code, title=title, message=message), code
+        except (OperationalError, InterfaceError, PoolTimeout):
+            _rollback()
+            return render_plain(code, title, message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error):
+        if isinstance(error, DBAPIError) and not _is_outage(error):
+            raise error  # a programming error, not an outage: the 500 handler takes it
+        log.warning("database unavailable: %s", type(error).__name__)
+        _rollback()
+        html, code = render_plain(
+            503,
+            _("Temporarily unavailable"),
+            _(
+                "The database cannot be reached right now. Nothing was saved. "
+                "Wait a minute and try again."
+            ),
+        )
+        return html, code, {"Retry-After": "60"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
@@ -170,7 +238,11 @@ def register_errorhandlers(app: Flask) -> None:
         )
 
     @app.errorhandler(400)
-    def bad_request(_error):
+    def bad_request(error):
+        from werkzeug.exceptions import SecurityError
+
+        if isinstance(error, SecurityError):  # a Host not in TRUSTED_HOSTS: no URLs to build
+            return "Bad request: unknown host.", 400, {"Content-Type": "text/plain"}
         return render_error(400, _("Bad request"), _("The request could not be understood."))
 
     @app.errorhandler(403)
@@ -202,12 +274,27 @@ def register_errorhandlers(app: Flask) -> None:
         )
 
     @app.errorhandler(500)
-    def server_error(_error):
+    def server_error(error):
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, OperationalError | InterfaceError | PoolTimeout) and (
+            not isinstance(original, DBAPIError) or _is_outage(original)
+        ):
+            return database_unavailable(original)
         return render_error(
             500,
             _("Something went wrong"),
             _("Nothing was saved. Try again; if it keeps happening, tell the project lead."),
         )
+
+
+def _is_outage(error) -> bool:
+    """A lost or refused connection (or a pool that is out of them), not a bad statement."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if not isinstance(error, DBAPIError):
+        return True
+    # OperationalError also covers SQLite's "database is locked" and "unable to open".
+    return bool(error.connection_invalidated or isinstance(error, OperationalError))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -265,12 +352,26 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint and not request.endpoint.startswith(("static", "bootstrap")):
-            response.headers.setdefault("Cache-Control", "no-store")
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint not in ("static", "bootstrap.static"):
+            # Pages, error pages (404, 405, 503...) and redirects alike: never in a shared or
+            # browser cache, since any of them may show a name.
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+# No inline script or style anywhere; data: images for the QR code of two-factor set-up.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def register_commands(app: Flask) -> None:

@@ -29,6 +29,11 @@ def tick(app: Flask) -> None:
             ran = {name: n for name, n in results.items() if n is not None}  # None: done before
             if ran or sent:
                 log.info("jobs ran: %s; e-mails sent: %d", ran, sent)
+        except Exception:
+            # The database may be down: the process lives on, and the next tick catches up (each
+            # job claims its period only when its work commits).
+            db.session.rollback()
+            log.exception("tick failed; the next tick tries again")
         finally:
             db.session.remove()
 

@@ -9,7 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.languages import LanguageChoice, parse_language_list
 
-MAX_ID = 2**63 - 1  # the largest BIGINT; SQLite raises OverflowError beyond it
+MAX_ID = 2**31 - 1  # ids are INTEGER on PostgreSQL; one rule for both databases
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -35,6 +35,11 @@ class LanguageListField(StringField):
     """Comma-separated ISO 639 codes in order of preference; ``code=Name`` for unknown codes."""
 
     parsed: list[LanguageChoice]
+
+    def process_data(self, value):
+        # A form built from a model (``obj=volunteer``) finds its language links here, not text;
+        # the view fills in the text itself. A post without the field must not use them.
+        super().process_data(value if isinstance(value, str) else None)
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)

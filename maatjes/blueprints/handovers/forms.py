@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField
+from maatjes.blueprints.forms import Form
 from maatjes.blueprints.residents.forms import RESIDENT_LANGUAGE_HINT
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(Form):
     reason = TextAreaField(
         _l("Why hand over"),
         validators=[DataRequired(), Length(max=1000)],
@@ -38,6 +38,6 @@ class ReferralForm(HandoverForm):
     submit = SubmitField(_l("Refer to Money Maatjes"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     receiver_name = StringField(_l("Contact person"), validators=[Length(max=120)])
     note = TextAreaField(_l("Note or reason"), validators=[Length(max=1000)])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,9 +11,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from maatjes.blueprints.fields import MultiCheckboxField
+from maatjes.blueprints.forms import Form
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     contact_on = DateField(_l("Date"), validators=[InputRequired()])
     kind = RadioField(
         _l("How"), validators=[InputRequired(message=_l("Choose how you had contact."))]
@@ -31,7 +31,7 @@ class ContactForm(FlaskForm):
     submit = SubmitField(_l("Save contact"))
 
 
-class EndMatchForm(FlaskForm):
+class EndMatchForm(Form):
     ended_on = DateField(_l("End date"), validators=[Optional()])  # the rules say when it is needed
     outcome = SelectField(_l("Outcome"))
     reason = TextAreaField(

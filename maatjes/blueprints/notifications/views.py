@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SubmitField
 
 from maatjes.blueprints import or_404, roles_required, today
+from maatjes.blueprints.forms import Form
 from maatjes.domain import access, contacts, two_factor, weeks
 from maatjes.domain.volunteers import reachable_volunteer
 from maatjes.extensions import db
@@ -98,7 +99,7 @@ def read_all():
     return redirect(url_for("notifications.index"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     email_notifications = BooleanField(_l("Also send my notifications by e-mail"))
     email_digest = BooleanField(
         _l("One e-mail a day with everything, instead of an e-mail per message")

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField, database_id
+from maatjes.blueprints.forms import Form
 
 RESIDENT_LANGUAGE_HINT = _l(
     "In order of preference, ISO 639 codes separated by commas: nl, en, srn (Sranantongo), pap"
@@ -11,7 +11,7 @@ RESIDENT_LANGUAGE_HINT = _l(
 )
 
 
-class ResidentForm(FlaskForm):
+class ResidentForm(Form):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
     phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
@@ -36,7 +36,7 @@ class ResidentForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class MatchForm(FlaskForm):
+class MatchForm(Form):
     volunteer = RadioField(
         _l("Volunteer"),
         coerce=int,

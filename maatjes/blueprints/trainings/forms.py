@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,8 +10,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from maatjes.blueprints.forms import Form
 
-class TrainingForm(FlaskForm):
+
+class TrainingForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     kind = SelectField(
         _l("Kind"),
@@ -29,13 +30,13 @@ class TrainingForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     held_on = DateField(_l("Date"), validators=[InputRequired()])
     trainer_organisation = SelectField(_l("Trainer organisation"), coerce=int)
     submit = SubmitField(_l("Add session"))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[DataRequired()])
     completed = BooleanField(_l("Completed the training"))
     submit = SubmitField(_l("Record"))

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField
+from maatjes.blueprints.forms import Form
 
 LANGUAGE_HINT = _l(
     "ISO 639 codes, separated by commas, for example: nl, en, srn (Sranantongo), pap"
@@ -11,7 +11,7 @@ LANGUAGE_HINT = _l(
 )
 
 
-class VolunteerForm(FlaskForm):
+class VolunteerForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     organisation = SelectField(_l("Member organisation"), coerce=int)
     phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
