@@ -59,6 +59,8 @@ class Config:
     SMTP_SECURITY = os.environ.get("MAATJES_SMTP_SECURITY", "starttls")  # starttls | ssl | none
     SMTP_USERNAME = os.environ.get("MAATJES_SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("MAATJES_SMTP_PASSWORD", "")
+    # Personal data of a resident is erased this many months after their support ended.
+    RETENTION_MONTHS = int(os.environ.get("MAATJES_RETENTION_MONTHS", "12"))
     # Sessions end after this many minutes without a request (staff: admin, lead, buurtteam,
     # Linking Pin; volunteers are on a phone of their own and get longer).
     IDLE_MINUTES_STAFF = int(os.environ.get("MAATJES_IDLE_MINUTES_STAFF", "30"))

@@ -98,6 +98,8 @@ def register_extensions(app: Flask) -> None:
     from maatjes.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    import maatjes.domain.audit  # noqa: F401  (its session listeners audit every write)
+
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -153,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Before any rule is added: every <int:...> in a URL is a database id that fits INTEGER.
     app.url_map.converters["int"] = DatabaseIdConverter
+    from maatjes.blueprints.audit.views import bp as audit_bp
     from maatjes.blueprints.auth.views import bp as auth_bp
     from maatjes.blueprints.handovers.views import bp as handovers_bp
     from maatjes.blueprints.lead.views import bp as lead_bp
@@ -175,6 +178,7 @@ def register_blueprints(app: Flask) -> None:
         handovers_bp,
         lead_bp,
         notifications_bp,
+        audit_bp,
     ):
         app.register_blueprint(bp)
 

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from maatjes.domain import rhythm
+from maatjes.domain import retention, rhythm
 from maatjes.domain.clock import AMSTERDAM
 from maatjes.domain.sql import upsert_insert
 from maatjes.mail import Mailer, SmtpSettings, settings_from
@@ -51,6 +51,10 @@ def _papers(session: Session, *, today: date, now: datetime, config) -> int:
     )
 
 
+def _retention(session: Session, *, today: date, now: datetime, config) -> int:
+    return retention.anonymise_due(session, today=today, now=now, months=config["RETENTION_MONTHS"])
+
+
 def _plain(function: Callable[..., int]) -> Callable[..., int]:
     def run(session: Session, *, today: date, now: datetime, config) -> int:
         return function(session, today=today, now=now)
@@ -67,6 +71,7 @@ JOBS = (
     Job("handovers_waiting", _plain(rhythm.handovers_waiting)),
     Job("papers_expiring", _papers),
     Job("lead_digest", _plain(rhythm.lead_digest), starts_at=time(7, 0)),
+    Job("anonymise", _retention),
 )
 
 

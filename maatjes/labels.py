@@ -64,6 +64,18 @@ LABELS = {
         "upcoming": _l("upcoming"),
     },
     "organisation_kind": {"member": _l("Member"), "partner": _l("Partner")},
+    "consent_scope": {
+        "processing": _l("Storing their data for support (intake)"),
+        "share_buurtteam": _l("Sharing with the buurtteam in a handover"),
+    },
+    "audit_action": {
+        "view": _l("viewed"),
+        "export": _l("exported"),
+        "create": _l("created"),
+        "update": _l("changed"),
+        "delete": _l("deleted"),
+        "anonymise": _l("anonymised"),
+    },
 }
 
 

@@ -30,6 +30,20 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
+def audit_view(object_type: str, object_id: int, resident_id: int | None) -> None:
+    """Record that the current user opened this record (one INSERT), and commit it."""
+    from maatjes.domain import audit
+
+    audit.record(
+        db.session,
+        action="view",
+        object_type=object_type,
+        object_id=object_id,
+        resident_id=resident_id,
+    )
+    db.session.commit()
+
+
 def or_404(value: T | None) -> T:
     if value is None:
         abort(404)

@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maatjes.domain import access
+from maatjes.domain import access, consent
 from maatjes.domain.consent import check_consent
 from maatjes.domain.errors import RuleViolation
 from maatjes.models import (
+    SHARE_BUURTTEAM,
     TO_BUURTTEAM,
     TO_MAATJES,
     Handover,
@@ -100,6 +101,9 @@ def start_handover(
     """A volunteer or lead hands a resident to the buurtteam of the resident's area."""
     if not access.may_hand_over(session, by, resident):
         raise RuleViolation(_l("You cannot hand over this resident."))
+    if resident.anonymised:
+        raise RuleViolation(_l("This resident's data was erased; they cannot be handed over."))
+    consent.check_sharing_allowed(session, resident)
     consent_on = _check_input(data, today)
     open_one = session.scalar(
         select(Handover.id).where(
@@ -124,6 +128,7 @@ def start_handover(
     session.add(handover)
     _event(handover, by)
     session.flush()
+    consent.record_consent(session, resident, SHARE_BUURTTEAM, given_on=consent_on, by=by)
     return handover
 
 
@@ -131,6 +136,7 @@ def refer_to_maatjes(
     session: Session, resident: Resident, data: HandoverInput, *, by: User, today: date
 ) -> Handover:
     """The buurtteam refers a resident (already registered with consent) to Money Maatjes."""
+    consent.check_sharing_allowed(session, resident)
     consent_on = _check_input(data, today)
     handover = Handover(
         resident=resident,
@@ -146,6 +152,7 @@ def refer_to_maatjes(
     session.add(handover)
     _event(handover, by)
     session.flush()
+    consent.record_consent(session, resident, SHARE_BUURTTEAM, given_on=consent_on, by=by)
     return handover
 
 

@@ -41,9 +41,10 @@ def has_room_clause() -> ColumnElement[bool]:
 
 
 def waiting_clause() -> ColumnElement[bool]:
-    """A resident is waiting when not closed and without an active match."""
+    """A resident is waiting when not closed, not anonymised and without an active match."""
     return and_(
         Resident.closed_on.is_(None),
+        Resident.anonymised_at.is_(None),
         ~exists().where(Match.resident_id == Resident.id, Match.ended_on.is_(None)),
     )
 
@@ -127,6 +128,8 @@ def assign_resident(
     today: date,
 ) -> Match:
     """Match a waiting resident with a volunteer, starting on the intake meeting's date."""
+    if resident.anonymised:
+        raise RuleViolation(_l("This resident's data was erased; they cannot be matched."))
     _check_start(started_on, today)
     # The lock serialises concurrent confirmations for one volunteer (PostgreSQL row lock).
     volunteer = session.scalar(

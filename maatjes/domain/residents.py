@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from maatjes.domain import consent
 from maatjes.domain.consent import check_consent
 from maatjes.domain.errors import DuplicateResident, RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
 from maatjes.domain.sql import serialize
-from maatjes.models import NEEDS, SOURCES, Area, Resident, ResidentLanguage, Role, User
+from maatjes.models import NEEDS, PROCESSING, SOURCES, Area, Resident, ResidentLanguage, Role, User
 
 
 def phone_digits(phone: str) -> str:
@@ -115,6 +116,7 @@ def register_resident(
     session.add(resident)
     _apply(session, resident, data)
     session.flush()
+    consent.record_consent(session, resident, PROCESSING, given_on=data.consent_on, by=by)
     return resident
 
 

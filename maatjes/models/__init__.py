@@ -1,6 +1,8 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 
+from maatjes.models.audit import AuditEvent
 from maatjes.models.base import Base, utcnow
+from maatjes.models.consent import PROCESSING, SHARE_BUURTTEAM, ConsentRecord
 from maatjes.models.handover import TO_BUURTTEAM, TO_MAATJES, Handover, HandoverEvent
 from maatjes.models.match import CONTACT_KINDS, OUTCOMES, Contact, Match
 from maatjes.models.notification import JobRun, Notification
@@ -13,11 +15,15 @@ __all__ = [
     "CONTACT_KINDS",
     "NEEDS",
     "OUTCOMES",
+    "PROCESSING",
+    "SHARE_BUURTTEAM",
     "SOURCES",
     "TO_BUURTTEAM",
     "TO_MAATJES",
     "Area",
+    "AuditEvent",
     "Base",
+    "ConsentRecord",
     "Contact",
     "Handover",
     "HandoverEvent",

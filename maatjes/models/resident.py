@@ -31,16 +31,28 @@ class Resident(Base):
     # Set when the resident's support ended and no new maatje is wanted (off the waiting list).
     closed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Retention: personal data is erased (anonymised) a while after support ended, unless the
+    # lead postpones it, with a reason, until a date.
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    retention_postponed_until: Mapped[date | None] = mapped_column(Date)
+    retention_postpone_reason: Mapped[str] = mapped_column(
+        String(300), default="", server_default=""
+    )
+    retention_postponed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     area: Mapped[Area] = relationship()
-    consent_recorded_by: Mapped[User] = relationship()
+    consent_recorded_by: Mapped[User] = relationship(foreign_keys=[consent_recorded_by_id])
     language_links: Mapped[list["ResidentLanguage"]] = relationship(
         order_by="ResidentLanguage.rank", cascade="all, delete-orphan"
     )
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def language_codes(self) -> list[str]:

@@ -75,8 +75,17 @@ def build_world() -> World:
         training=_training_id(),
         session=_session_id(),
         note=note.id,
+        consent=_consent_id(r_own.id),
     )
     return World({role: user.id for role, user in users.items()}, ids)
+
+
+def _consent_id(resident_id):
+    from maatjes.models import ConsentRecord
+
+    return db.session.scalar(
+        db.select(ConsentRecord.id).where(ConsentRecord.resident_id == resident_id).limit(1)
+    )
 
 
 def _training_id():
@@ -191,6 +200,17 @@ MATRIX = {
     "notifications.calendar_revoke": [("POST", "/profile/calendar/revoke", VOLUNTEER_ONLY)],
     "notifications.calendar_feed": [("GET", "/calendar/not-a-token.ics", {r: 404 for r in ROLES})],
     "lead.overview": [("GET", "/lead/", STAFF)],
+    "lead.retention_page": [("GET", "/lead/retention", STAFF)],
+    "lead.postpone": [("POST", "/lead/retention/{r_own}/postpone", STAFF)],
+    "residents.record_sharing_consent": [("POST", "/residents/{r_own}/consent", STAFF)],
+    "residents.withdraw_consent": [
+        ("POST", "/residents/{r_own}/consent/{consent}/withdraw", STAFF)
+    ],
+    "residents.export": [
+        ("GET", "/residents/{r_own}/export", STAFF),
+        ("POST", "/residents/{r_own}/export", STAFF),  # no password: the form again
+    ],
+    "audit.index": [("GET", "/audit", {**STAFF, "lead": 403})],
     "lead.waiting": [("GET", "/lead/waiting", STAFF)],
 }
 

@@ -4,9 +4,9 @@ from flask_login import current_user
 from sqlalchemy import case
 from sqlalchemy.orm import joinedload
 
-from maatjes.blueprints import or_404, roles_required, show_violation, today
+from maatjes.blueprints import audit_view, or_404, roles_required, show_violation, today
 from maatjes.blueprints.handovers.forms import ActionForm, HandoverForm, ReferralForm
-from maatjes.domain import access, handovers, residents
+from maatjes.domain import access, consent, handovers, residents
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
 from maatjes.labels import choices
@@ -37,7 +37,12 @@ def index():
         .order_by(open_first, Handover.status_changed_at.desc())
         .limit(200)
     ).all()
-    return render_template("handovers/index.html", handovers=rows)
+    open_ids = [h.resident_id for h in rows if h.status in handovers.OPEN]
+    return render_template(
+        "handovers/index.html",
+        handovers=rows,
+        withdrawn=consent.withdrawn_sharing_among(db.session, open_ids),
+    )
 
 
 @bp.route("/residents/<int:resident_id>/handover", methods=["GET", "POST"])
@@ -114,8 +119,10 @@ def detail(handover_id: int):
     form = ActionForm()
     if not form.is_submitted():
         form.receiver_name.data = current_user.name
+    audit_view("handover", handover.id, handover.resident_id)
     return render_template(
         "handovers/detail.html",
+        sharing_withdrawn=consent.sharing_withdrawn_on(db.session, handover.resident_id),
         handover=handover,
         form=form,
         actions=handovers.actions_for(current_user, handover),

@@ -4,7 +4,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from maatjes.blueprints import or_404, roles_required, show_violation, today
+from maatjes.blueprints import audit_view, or_404, roles_required, show_violation, today
 from maatjes.blueprints.matches.forms import ContactForm, EndMatchForm
 from maatjes.domain import access, contacts, weeks
 from maatjes.domain.errors import RuleViolation
@@ -52,6 +52,7 @@ def _render_detail(match, end_form: EndMatchForm | None, status: int = 200):
 @roles_required(*MATCH_ROLES)
 def detail(match_id: int):
     match = or_404(access.match(db.session, current_user, match_id))
+    audit_view("match", match.id, match.resident_id)
     return _render_detail(match, _end_form())
 
 
@@ -88,6 +89,8 @@ def log_contact(match_id: int):
             if current_user.role == Role.VOLUNTEER:
                 return redirect(url_for("main.home"))
             return redirect(url_for("matches.detail", match_id=match.id))
+    if not posted:
+        audit_view("contact_form", match.id, match.resident_id)
     return render_template("matches/contact.html", match=match, form=form)
 
 

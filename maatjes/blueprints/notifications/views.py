@@ -26,7 +26,7 @@ from wtforms import BooleanField, SubmitField
 
 from maatjes.blueprints import or_404, roles_required, today
 from maatjes.blueprints.forms import Form
-from maatjes.domain import access, contacts, two_factor, weeks
+from maatjes.domain import access, audit, contacts, two_factor, weeks
 from maatjes.domain.volunteers import reachable_volunteer
 from maatjes.extensions import db
 from maatjes.models import Match, Notification, Role, Volunteer, utcnow
@@ -180,6 +180,15 @@ def calendar_feed(token: str):
         .options(joinedload(Match.resident))
     ).all()
     days = contacts.days_by_match(db.session, [m.id for m in matches])
+    # The feed names residents (first names): recorded as a view by the volunteer.
+    audit.record(
+        db.session,
+        action="view",
+        object_type="calendar_feed",
+        object_id=volunteer.id,
+        actor=volunteer.user,
+    )
+    db.session.commit()
     calendar = Calendar()
     calendar.add("prodid", "-//Money Maatjes//maatjes//NL")
     calendar.add("version", "2.0")

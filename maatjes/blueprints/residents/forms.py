@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField, database_id
@@ -47,3 +55,38 @@ class MatchForm(Form):
         _l("Date of the intake meeting (start of the match)"), validators=[InputRequired()]
     )
     submit = SubmitField(_l("Confirm match"))
+
+
+class SharingConsentForm(Form):
+    given_on = DateField(_l("Consent given on"), validators=[InputRequired()])
+    note = StringField(_l("Note (optional)"), validators=[Length(max=300)])
+    submit = SubmitField(_l("Record consent to share with the buurtteam"))
+
+
+class WithdrawConsentForm(Form):
+    confirm = BooleanField(
+        _l("Yes, the resident withdrew this consent"),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+    submit = SubmitField(_l("Withdraw consent"))
+
+
+class ExportForm(Form):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(), Length(max=128)],
+        description=_l("Asked again because the export holds everything about this resident."),
+    )
+    format = RadioField(
+        _l("Format"),
+        choices=[("html", _l("Readable page (to print)")), ("json", _l("JSON file"))],
+        default="html",
+        validators=[InputRequired()],
+    )
+    submit = SubmitField(_l("Export"))
+
+
+class PostponeForm(Form):
+    until = DateField(_l("Keep the data until"), validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Postpone"))

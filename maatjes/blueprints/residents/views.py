@@ -1,18 +1,37 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from maatjes.blueprints import or_404, roles_required, show_violation, today
-from maatjes.blueprints.residents.forms import MatchForm, ResidentForm
-from maatjes.domain import access, matching, residents
+from maatjes.blueprints import audit_view, or_404, roles_required, show_violation, today
+from maatjes.blueprints.residents.forms import (
+    ExportForm,
+    MatchForm,
+    ResidentForm,
+    SharingConsentForm,
+    WithdrawConsentForm,
+)
+from maatjes.domain import access, accounts, audit, consent, matching, residents, subject_access
+from maatjes.domain.clock import check_past_date
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.languages import format_language_list
 from maatjes.extensions import db
 from maatjes.formatting import custom_language_names
 from maatjes.labels import choices
-from maatjes.models import Area, Handover, Match, Resident, Role
+from maatjes.models import (
+    SHARE_BUURTTEAM,
+    Area,
+    ConsentRecord,
+    Handover,
+    Match,
+    Resident,
+    Role,
+    utcnow,
+)
 
 bp = Blueprint("residents", __name__, url_prefix="/residents")
 
@@ -118,13 +137,34 @@ def detail(resident_id: int):
         .where(Handover.resident_id == resident.id)
         .order_by(Handover.created_at.desc())
     ).all()
-    waiting = not any(m.is_active for m in matches) and resident.closed_on is None
+    waiting = (
+        not any(m.is_active for m in matches)
+        and resident.closed_on is None
+        and not resident.anonymised
+    )
+    consents = []
+    if current_user.is_staff:
+        consents = db.session.scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.resident_id == resident.id)
+            .options(joinedload(ConsentRecord.recorded_by), joinedload(ConsentRecord.withdrawn_by))
+            .order_by(ConsentRecord.given_on.desc(), ConsentRecord.id.desc())
+        ).all()
+    sharing_form = SharingConsentForm()
+    if not sharing_form.is_submitted():
+        sharing_form.given_on.data = today()
+    audit_view("resident", resident.id, resident.id)
     return render_template(
         "residents/detail.html",
         resident=resident,
         matches=matches,
         handovers=handovers,
         waiting=waiting,
+        consents=consents,
+        sharing_withdrawn=consent.sharing_withdrawn_on(db.session, resident.id),
+        has_sharing=any(c.scope == SHARE_BUURTTEAM and c.active for c in consents),
+        sharing_form=sharing_form,
+        withdraw_form=WithdrawConsentForm(),
     )
 
 
@@ -173,3 +213,105 @@ def match(resident_id: int):
         active=active,
         max_residents=matching.MAX_ACTIVE_RESIDENTS,
     )
+
+
+def _staff_resident(resident_id: int) -> Resident:
+    return or_404(access.resident(db.session, current_user, resident_id))
+
+
+@bp.route("/<int:resident_id>/consent", methods=["POST"])
+@roles_required(*Role.STAFF)
+def record_sharing_consent(resident_id: int):
+    resident = _staff_resident(resident_id)
+    form = SharingConsentForm()
+    if resident.anonymised:
+        flash(_("This resident's data was erased."), "warning")
+    elif form.validate_on_submit():
+        try:
+            check_past_date(
+                form.given_on.data,
+                today=today(),
+                field="given_on",
+                future_message=_l("The consent date cannot be in the future."),
+            )
+            if consent.active_consent(db.session, resident.id, SHARE_BUURTTEAM):
+                raise RuleViolation(_l("Consent to share with the buurtteam is already recorded."))
+            consent.record_consent(
+                db.session,
+                resident,
+                SHARE_BUURTTEAM,
+                given_on=form.given_on.data,
+                by=current_user,
+                note=form.note.data or "",
+            )
+        except RuleViolation as error:
+            show_violation(None, error)
+        else:
+            db.session.commit()
+            flash(_("Consent to share with the buurtteam is recorded."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "danger")
+    return redirect(url_for("residents.detail", resident_id=resident.id, _anchor="consent"))
+
+
+@bp.route("/<int:resident_id>/consent/<int:record_id>/withdraw", methods=["POST"])
+@roles_required(*Role.STAFF)
+def withdraw_consent(resident_id: int, record_id: int):
+    resident = _staff_resident(resident_id)
+    record = or_404(
+        db.session.scalar(
+            select(ConsentRecord).where(
+                ConsentRecord.id == record_id, ConsentRecord.resident_id == resident.id
+            )
+        )
+    )
+    form = WithdrawConsentForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm that the resident withdrew this consent."), "danger")
+    else:
+        try:
+            consent.withdraw(db.session, record, by=current_user, today=today(), now=utcnow())
+        except RuleViolation as error:
+            show_violation(None, error)
+        else:
+            db.session.commit()
+            flash(_("The consent is withdrawn."), "success")
+    return redirect(url_for("residents.detail", resident_id=resident.id, _anchor="consent"))
+
+
+@bp.route("/<int:resident_id>/export", methods=["GET", "POST"])
+@roles_required(*Role.STAFF)
+def export(resident_id: int):
+    """Everything held about the resident, after the staff member types their password again."""
+    resident = _staff_resident(resident_id)
+    form = ExportForm()
+    if form.validate_on_submit():
+        if not accounts.verify_password(current_user, form.password.data):
+            accounts.register_failure(db.session, current_user, now=utcnow())
+            db.session.commit()
+            form.password.errors = [_("This is not your password.")]
+        else:
+            data = subject_access.export(db.session, resident)
+            audit.record(
+                db.session,
+                action="export",
+                object_type="resident",
+                object_id=resident.id,
+                resident_id=resident.id,
+                detail=form.format.data,
+            )
+            db.session.commit()
+            if form.format.data == "json":
+                body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+                return Response(
+                    body,
+                    mimetype="application/json",
+                    headers={
+                        "Content-Disposition": f'attachment; filename="resident-{resident.id}.json"'
+                    },
+                )
+            return render_template(
+                "residents/export.html", resident=resident, data=data, now_local=utcnow()
+            )
+    return render_template("residents/export_form.html", resident=resident, form=form)
