@@ -56,6 +56,8 @@ def check_production_settings(app: Flask) -> None:
     if app.debug or app.config.get("DEBUG"):
         problems.append("switch debug off (FLASK_DEBUG)")
     backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    if app.config.get("DEMO_MODE"):
+        problems.append("switch demo mode off (MAATJES_DEMO_MODE): its accounts skip two-factor")
     if backend == "sqlite" and not app.config.get("ALLOW_SQLITE_IN_PRODUCTION"):
         problems.append(
             "use PostgreSQL (MAATJES_DATABASE_URL), or set MAATJES_ALLOW_SQLITE_IN_PRODUCTION=1"

@@ -79,3 +79,32 @@ def run_jobs_command(force: bool):
     for name, created in jobs.run_due_jobs(app, db.session, force=force).items():
         click.echo(f"{name:<18} {'already done' if created is None else created}")
     click.echo(f"e-mails sent: {jobs.deliver_emails(app, db.session)}")
+
+
+@maatjes_cli.command("anonymise")
+@click.argument("resident_id", type=int)
+@with_appcontext
+def anonymise_command(resident_id: int):
+    """Erase a resident's personal data now (right to erasure), as the retention job would."""
+    from sqlalchemy import exists, select
+
+    from maatjes.domain import retention
+    from maatjes.models import Handover, Match, Resident, utcnow
+
+    resident = db.session.get(Resident, resident_id)
+    if resident is None:
+        raise click.ClickException(f"No resident {resident_id}.")
+    busy = db.session.scalar(
+        select(
+            exists().where(Match.resident_id == resident_id, Match.ended_on.is_(None))
+            | exists().where(
+                Handover.resident_id == resident_id,
+                Handover.status.in_(retention.OPEN_HANDOVER),
+            )
+        )
+    )
+    if busy:
+        raise click.ClickException("End the active match and close open handovers first.")
+    erased = retention.anonymise(db.session, [resident_id], now=utcnow())
+    db.session.commit()
+    click.echo("Erased." if erased else "This resident was anonymised already.")

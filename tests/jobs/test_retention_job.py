@@ -131,3 +131,19 @@ def test_upcoming_lists_who_goes_in_the_next_30_days(app):
     rows, total = retention.upcoming(db.session, today=date(2023, 5, 1), months=12)
     assert total == 1 and rows[0][0].id == soon.id
     assert rows[0][2] == date(2023, 5, 21)  # the day after 12 months
+
+
+def test_erasure_on_request_from_the_command_line(app):
+    resident = _ended_case(date(2023, 1, 10), "Verzoek")
+    busy = make_resident(("tw",), first_name="Bezig")
+    make_match(make_volunteer(("tw",)), busy)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["maatjes", "anonymise", str(busy.id)])
+    assert result.exit_code != 0 and "active match" in result.output
+    result = runner.invoke(args=["maatjes", "anonymise", str(resident.id)])
+    assert result.exit_code == 0 and "Erased." in result.output
+    db.session.expire_all()
+    assert db.session.get(Resident, resident.id).anonymised
+    result = runner.invoke(args=["maatjes", "anonymise", str(resident.id)])
+    assert "already" in result.output
