@@ -124,6 +124,10 @@ def register_extensions(app: Flask) -> None:
     from maatjes.extensions import limiter
 
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # Redis down: count in this worker's memory meanwhile, never refuse a login for it (the
+    # per-account lock in the database still holds).
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter.init_app(app)
 
 

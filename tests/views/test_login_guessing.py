@@ -116,6 +116,18 @@ def test_one_address_is_paused_after_many_failures_with_a_page_in_its_language(a
         app.config["LOGIN_LIMIT"] = "30 per 10 minutes"
 
 
+@pytest.fixture
+def restore_limiter():
+    """The limiter is one object per process (one app in production); a test that builds
+    another app re-points it: give it back to the suite's app afterwards."""
+    from maatjes.extensions import limiter
+
+    saved = dict(limiter.__dict__)
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)
+
+
 def _redis_up() -> bool:
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
@@ -126,7 +138,7 @@ def _redis_up() -> bool:
 
 # A user's fresh machine has no Redis; CI's has. Without Redis the limit is per worker.
 @pytest.mark.skipif(not _redis_up(), reason="no Redis at 127.0.0.1:6379 on this machine")
-def test_with_redis_two_workers_count_together(app, database_url):
+def test_with_redis_two_workers_count_together(app, database_url, restore_limiter):
     import uuid
 
     settings = {
@@ -139,12 +151,41 @@ def test_with_redis_two_workers_count_together(app, database_url):
         "RATELIMIT_KEY_PREFIX": f"maatjes-test-{uuid.uuid4().hex}",
         "LOGIN_LIMIT": "4 per 10 minutes",
     }
-    worker_a, worker_b = create_app(dict(settings)), create_app(dict(settings))
-    a, b = worker_a.test_client(), worker_b.test_client()
+    # A fresh app makes fresh limiter storage, as a second worker process would: only what is
+    # in Redis is shared between them.
+    worker_a = create_app(dict(settings))
+    a = worker_a.test_client()
     for n in range(2):
         assert _try(a, f"x{n}@example.org", "wrong password here").status_code == 200
+    worker_b = create_app(dict(settings))
+    b = worker_b.test_client()
+    for n in range(2):
         assert _try(b, f"y{n}@example.org", "wrong password here").status_code == 200
-    assert _try(a, "z@example.org", "wrong password here").status_code == 429
+    assert _try(b, "z@example.org", "wrong password here").status_code == 429
     for worker in (worker_a, worker_b):
         with worker.app_context():
             db.engine.dispose()
+
+
+def test_logins_go_on_when_redis_is_down(database_url, restore_limiter):
+    """A Redis outage never stops logins: the limit falls back to the worker's memory."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "maatjes.test",
+            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{closed_port}/0",
+            "LOGIN_LIMIT": "2 per 10 minutes",
+        }
+    )
+    _user_id, email = _account(app)
+    client = app.test_client()
+    assert _try(client, "nobody@example.org", "wrong password here").status_code == 200
+    assert _try(client, email, PASSWORD).status_code == 302
+    with app.app_context():
+        db.engine.dispose()
