@@ -17,6 +17,7 @@ from sqlalchemy import Boolean as SABoolean
 from sqlalchemy import Date, DateTime, Integer, event, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.sql.dml import Delete, Update
+from sqlalchemy.sql.elements import ClauseElement
 
 from maatjes.models import (
     AuditEvent,
@@ -143,13 +144,19 @@ def _changes(state, *, new: bool, deleted: bool) -> dict:
             continue
         if not history.has_changes():
             continue
-        if new and not history.added[0] and history.added[0] not in (0, False):
+        old = history.deleted[0] if history.deleted else None
+        value = history.added[0] if history.added else None
+        if isinstance(value, ClauseElement):
+            changes[key] = REDACTED  # computed in SQL (a counter raised): changed, value unknown
+            continue
+        if old == value and not new:
+            continue  # set to what it was: no change
+        if new and value in (None, "", []):
             continue  # empty at creation: nothing to say
         if key in SECRET_COLUMNS or not _shown(column):
             changes[key] = REDACTED
         else:
-            old = history.deleted[0] if history.deleted else None
-            changes[key] = [_plain(old), _plain(history.added[0])]
+            changes[key] = [_plain(old), _plain(value)]
     return changes
 
 
