@@ -4,6 +4,7 @@ audit row, measured in one run, alternating.
     .venv/bin/python benchmarks/audit_benchmark.py                 # SQLite
     .venv/bin/python benchmarks/audit_benchmark.py --postgres      # local PostgreSQL
     .venv/bin/python benchmarks/audit_benchmark.py --postgres URL  # another (emptied!) database
+    MAATJES_BENCH_DATABASE_URL=URL .venv/bin/python benchmarks/audit_benchmark.py   # the same
 
 Loads the demo data into a fresh database, then for each page takes ROUNDS rounds of N requests
 with the audit row and N without (``audit.record`` made a no-op), and prints p50/p95 of each and
@@ -11,6 +12,7 @@ the ratio. Not a test: machines are noisy; the ratio of one run is what counts.
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -60,7 +62,13 @@ def _ensure_database(url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", nargs="?", const=POSTGRES, metavar="URL")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=POSTGRES,
+        default=os.environ.get("MAATJES_BENCH_DATABASE_URL"),
+        metavar="URL",
+    )
     args = parser.parse_args()
     if args.postgres:
         _ensure_database(args.postgres)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import abort, flash
+from flask import abort, after_this_request, flash
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -30,8 +30,11 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-def audit_view(object_type: str, object_id: int, resident_id: int | None) -> None:
-    """Record that the current user opened this record (one INSERT), and commit it."""
+def audit_view(object_type: str, object_id: int, resident_id: int | None, actor=None) -> None:
+    """Record that the current user (or ``actor``) opened this record: one INSERT, committed
+    once the page is rendered, so that committing does not expire what the page still reads
+    (no extra SELECTs). A page that fails to render is not shown and not recorded; a record
+    that cannot be written fails the request."""
     from maatjes.domain import audit
 
     audit.record(
@@ -40,8 +43,13 @@ def audit_view(object_type: str, object_id: int, resident_id: int | None) -> Non
         object_type=object_type,
         object_id=object_id,
         resident_id=resident_id,
+        actor=actor,
     )
-    db.session.commit()
+
+    @after_this_request
+    def commit(response):
+        db.session.commit()
+        return response
 
 
 def or_404(value: T | None) -> T:

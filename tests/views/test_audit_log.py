@@ -2,10 +2,14 @@
 one INSERT per audited page, readable by admins only."""
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, insert, select, update
 
+from maatjes.blueprints.handovers import views as handovers_views
+from maatjes.blueprints.matches import views as matches_views
+from maatjes.blueprints.residents import views as residents_views
 from maatjes.domain import handovers
 from maatjes.domain.audit import AuditLogIsAppendOnly
 from maatjes.domain.handovers import HandoverInput
@@ -79,7 +83,7 @@ def test_every_view_of_a_case_is_recorded_with_who_role_what_and_where_from(app,
         assert db.session.scalar(select(func.count(AuditEvent.id))) == before
 
 
-def test_a_page_view_costs_one_insert_and_no_read_of_the_log(app, case):
+def _statements(app, user: int, url: str) -> list[str]:
     statements = []
     with app.app_context():
         engine = db.engine
@@ -87,15 +91,32 @@ def test_a_page_view_costs_one_insert_and_no_read_of_the_log(app, case):
     def collect(conn, cursor, statement, *args):
         statements.append(statement)
 
+    client = app.test_client()
+    login(client, user)
     event.listen(engine, "before_cursor_execute", collect)
     try:
-        client = app.test_client()
-        login(client, case["lead"])
-        assert client.get(f"/residents/{case['resident']}").status_code == 200
+        assert client.get(url).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", collect)
-    touching = [s for s in statements if "audit_events" in s]
+    return statements
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "module"),
+    [
+        ("lead", "/residents/{resident}", residents_views),
+        ("volunteer", "/matches/{match}", matches_views),
+        ("buurtteam", "/handovers/{handover}", handovers_views),
+    ],
+)
+def test_a_page_view_costs_one_insert_and_nothing_else(app, case, monkeypatch, role, page, module):
+    url = page.format(**case)
+    audited = _statements(app, case[role], url)
+    monkeypatch.setattr(module, "audit_view", lambda *args, **kwargs: None)
+    plain = _statements(app, case[role], url)
+    touching = [s for s in audited if "audit_events" in s]
     assert len(touching) == 1 and touching[0].lstrip().upper().startswith("INSERT")
+    assert len(audited) - len(plain) <= 1
 
 
 def test_writes_record_changed_fields_without_personal_values(app, case):
@@ -165,3 +186,51 @@ def test_admins_read_the_log_filtered_by_resident(app, case):
     login(lead_client, case["lead"])
     assert lead_client.get("/audit").status_code == 403
     assert admin_client.get("/audit?resident=abc&since=2022-02-30&page=-3").status_code == 200
+
+
+def test_the_calendar_feed_is_recorded_as_a_view_by_its_volunteer(app, case):
+    client = app.test_client()
+    login(client, case["volunteer"])
+    page = client.post("/profile/calendar").get_data(as_text=True)
+    link = page.split('id="calendar-link" readonly value="', 1)[1].split('"', 1)[0]
+    feed = app.test_client().get(link.split("maatjes.test", 1)[1])  # no one logged in
+    assert feed.status_code == 200 and "Abena" in feed.get_data(as_text=True)
+    with app.app_context():
+        (row,) = _events(action="view", object_type="calendar_feed")
+        assert row.actor_id == case["volunteer"] and row.actor_role == "volunteer"
+
+
+def test_the_log_pages_by_fifty_newest_first_and_filters_by_user_and_day(app, case):
+    with app.app_context():
+        admin = make_user(Role.ADMIN).id
+        old = datetime(2025, 3, 1, 9, 0)
+        db.session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "at": old + timedelta(minutes=n),
+                    "actor_id": case["lead"] if n % 2 else case["volunteer"],
+                    "actor_role": "lead" if n % 2 else "volunteer",
+                    "action": "view",
+                    "object_type": "resident",
+                    "object_id": 1000 + n,
+                    "resident_id": case["resident"],
+                    "source": "10.0.0.1",
+                }
+                for n in range(60)
+            ],
+        )
+        db.session.commit()
+    client = app.test_client()
+    login(client, admin)
+    first = client.get("/audit?since=2025-03-01&until=2025-03-01").get_data(as_text=True)
+    assert "60 " in first and first.count("resident #") == 50
+    assert first.index("resident #1059") < first.index("resident #1058")  # newest first
+    assert "resident #1009" not in first and "page=2" in first
+    second = client.get("/audit?since=2025-03-01&until=2025-03-01&page=2").get_data(as_text=True)
+    assert second.count("resident #") == 10 and "resident #1009" in second
+    leads = client.get(f"/audit?user={case['lead']}&since=2025-03-01&until=2025-03-01").get_data(
+        as_text=True
+    )
+    assert leads.count("resident #") == 30 and "resident #1058" not in leads
+    assert client.get("/audit?until=2025-02-28").get_data(as_text=True).count("resident #") == 0

@@ -24,9 +24,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SubmitField
 
-from maatjes.blueprints import or_404, roles_required, today
+from maatjes.blueprints import audit_view, or_404, roles_required, today
 from maatjes.blueprints.forms import Form
-from maatjes.domain import access, audit, contacts, two_factor, weeks
+from maatjes.domain import access, contacts, two_factor, weeks
 from maatjes.domain.volunteers import reachable_volunteer
 from maatjes.extensions import db
 from maatjes.models import Match, Notification, Role, Volunteer, utcnow
@@ -181,14 +181,7 @@ def calendar_feed(token: str):
     ).all()
     days = contacts.days_by_match(db.session, [m.id for m in matches])
     # The feed names residents (first names): recorded as a view by the volunteer.
-    audit.record(
-        db.session,
-        action="view",
-        object_type="calendar_feed",
-        object_id=volunteer.id,
-        actor=volunteer.user,
-    )
-    db.session.commit()
+    audit_view("calendar_feed", volunteer.id, None, actor=volunteer.user)
     calendar = Calendar()
     calendar.add("prodid", "-//Money Maatjes//maatjes//NL")
     calendar.add("version", "2.0")
