@@ -23,6 +23,7 @@ MAX_PASSWORD = 128
 # After this many wrong passwords in a row the account refuses every password for a while,
 # doubling with each further failure, up to an hour (the count holds across workers and machines).
 FREE_ATTEMPTS = 5
+FIRST_LOCK = timedelta(seconds=30)
 MAX_LOCK = timedelta(hours=1)
 
 
@@ -95,6 +96,27 @@ def set_active(session: Session, actor: User, target: User, active: bool) -> Non
         volunteer = session.scalar(select(Volunteer).where(Volunteer.user_id == target.id))
         if volunteer is not None:
             volunteer.calendar_token_hash = None
+
+
+def reset_two_factor(
+    session: Session, actor: User, target: User, *, now: datetime, link_hours: int
+) -> str:
+    """For someone who lost both their phone and their recovery codes: two-factor login is
+    switched off, every session ends, and the password goes too, so that only the holder of the
+    new one-time link (returned) sets a password and then an authenticator app again; someone who
+    only knows the old password cannot slip in first and set up their own app."""
+    from maatjes.domain import two_factor
+
+    if not may_manage(actor, target):
+        raise RuleViolation(_l("You cannot change this account."))
+    if not target.active:
+        raise RuleViolation(_l("This account is blocked. Unblock it first."))
+    two_factor.disable(session, target)
+    target.password_hash = None
+    target.failed_logins = 0
+    target.locked_until = None
+    target.session_version = User.session_version + 1
+    return issue_password_link(target, now=now, link_hours=link_hours)
 
 
 def issue_password_link(user: User, *, now: datetime, link_hours: int) -> str:
@@ -180,7 +202,7 @@ def register_failure(session: Session, user: User, *, now: datetime) -> None:
     )
     failures = session.scalar(select(User.failed_logins).where(User.id == user.id)) or 0
     if failures >= FREE_ATTEMPTS:
-        lock = min(timedelta(seconds=30) * 2 ** (failures - FREE_ATTEMPTS), MAX_LOCK)
+        lock = lock_after(failures)
         session.execute(
             update(User)
             .where(User.id == user.id)
@@ -188,6 +210,16 @@ def register_failure(session: Session, user: User, *, now: datetime) -> None:
             .execution_options(synchronize_session=False)
         )
     session.expire(user, ["failed_logins", "locked_until"])
+
+
+def lock_after(failures: int) -> timedelta:
+    """The pause after ``failures`` wrong attempts in a row: 30 s at the fifth, doubling, at most
+    an hour (the exponent is capped first: a count that keeps growing for days must not
+    overflow)."""
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    doublings = min(failures - FREE_ATTEMPTS, 12)  # 30 s * 2**7 is already past the hour
+    return min(FIRST_LOCK * 2**doublings, MAX_LOCK)
 
 
 def is_locked(user: User, *, now: datetime) -> bool:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pyotp
 import segno
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from maatjes.models import RecoveryCode, Role, User
@@ -70,8 +70,19 @@ def verify(session: Session, user: User, code: str, *, now: datetime) -> bool:
     if step is not None:
         if user.totp_last_step is not None and step <= user.totp_last_step:
             return False  # replayed
-        user.totp_last_step = step
-        return True
+        # Claimed in one conditional UPDATE: of two requests with the same code at the same
+        # moment (two workers), only one finds the row still below this step.
+        claimed = session.execute(
+            update(User)
+            .where(
+                User.id == user.id,
+                or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.expire(user, ["totp_last_step"])
+        return claimed == 1
     if len(code) > 40:
         return False
     recovery = session.scalar(
@@ -83,8 +94,14 @@ def verify(session: Session, user: User, code: str, *, now: datetime) -> bool:
     )
     if recovery is None:
         return False
-    recovery.used_at = now.replace(tzinfo=None)
-    return True
+    claimed = session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=now.replace(tzinfo=None))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.expire(recovery, ["used_at"])
+    return claimed == 1
 
 
 def enable(session: Session, user: User, secret: str, code: str, *, now: datetime) -> list[str]:

@@ -37,3 +37,9 @@ def test_not_your_own_name_or_address():
     for password in ("akosua.boateng@example.org", "Akosua Boateng", "akosua.boateng"):
         with pytest.raises(RuleViolation):
             check_password_rules(password, user)
+
+
+def test_long_passphrases_are_welcome_up_to_128_characters():
+    sentence = "mijn oma kookte elke zondag pom voor de hele straat in de K-buurt "
+    for length in (64, 100, 128):
+        check_password_rules((sentence * 2)[:length])

@@ -144,6 +144,7 @@ MATRIX = {
     "users.new": [("GET", "/users/new", STAFF)],
     "users.new_link": [("POST", "/users/{user}/link", STAFF)],
     "users.toggle_active": [("POST", "/users/{user}/active", STAFF)],
+    "auth.reset_two_factor": [("POST", "/users/{user}/two-factor/reset", STAFF)],
     "volunteers.index": [("GET", "/volunteers/", STAFF)],
     "volunteers.new": [("GET", "/volunteers/new", STAFF)],
     "volunteers.detail": [("GET", "/volunteers/{volunteer}", STAFF)],

@@ -189,3 +189,110 @@ def test_logins_go_on_when_redis_is_down(database_url, restore_limiter):
     assert _try(client, email, PASSWORD).status_code == 302
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_pause_stops_growing_at_an_hour_even_after_days_of_guessing(app):
+    user_id, email = _account(app)
+    moment = now_utc().replace(microsecond=0)
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        user.failed_logins = 400  # a bot trying once an hour for weeks
+        db.session.commit()
+    with time_machine.travel(moment, tick=False):
+        response = _try(app.test_client(), email, "yet another guess")
+        assert response.status_code == 200 and WRONG in response.get_data(as_text=True)
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            assert user.failed_logins == 401
+            assert user.locked_until - moment.replace(tzinfo=None) == timedelta(hours=1)
+    assert [accounts.lock_after(n).total_seconds() for n in (4, 5, 6, 11, 12, 47)] == [
+        0,
+        30,
+        60,
+        1920,
+        3600,
+        3600,
+    ]
+
+
+def _logged_in_volunteer(app):
+    user_id, email = _account(app)
+    client = app.test_client()
+    assert _try(client, email, PASSWORD).status_code == 302
+    return user_id, client
+
+
+def test_changing_the_password_waits_out_the_accounts_pause(app):
+    """Someone at an unattended session guessing the current password meets the same pause."""
+    user_id, client = _logged_in_volunteer(app)
+    new = {"password": "nog een andere lange zin", "confirm": "nog een andere lange zin"}
+    start = now_utc()
+    with time_machine.travel(start, tick=False) as clock:
+        for n in range(5):
+            response = client.post(
+                "/profile/password",
+                data={"current": f"guess number {n}", **new},
+                headers={"Accept-Language": "en"},
+            )
+            assert "This is not your current password" in response.get_data(as_text=True)
+        response = client.post(
+            "/profile/password",
+            data={"current": PASSWORD, **new},
+            headers={"Accept-Language": "en"},
+        )
+        assert response.status_code == 200
+        assert "Too many wrong attempts on this account" in response.get_data(as_text=True)
+        with app.app_context():
+            assert accounts.verify_password(db.session.get(User, user_id), PASSWORD)
+        clock.move_to(start + timedelta(seconds=31))
+        response = client.post("/profile/password", data={"current": PASSWORD, **new})
+        assert response.status_code == 302
+        with app.app_context():
+            assert accounts.verify_password(db.session.get(User, user_id), new["password"])
+
+
+def test_wrong_codes_to_switch_two_factor_off_count_per_address_and_account(app):
+    import pyotp
+
+    from maatjes.domain import two_factor
+
+    app.config["LOGIN_LIMIT"] = "3 per 10 minutes"
+    try:
+        user_id, client = _logged_in_volunteer(app)
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            secret = two_factor.new_secret()
+            earlier = now_utc() - timedelta(minutes=2)  # the codes posted below are not replays
+            two_factor.enable(db.session, user, secret, pyotp.TOTP(secret).at(earlier), now=earlier)
+            db.session.commit()
+        now = now_utc()
+        valid = {pyotp.TOTP(secret).at(now + timedelta(seconds=30 * k)) for k in (-1, 0, 1, 2)}
+        wrong = [c for c in ("000000", "111111", "222222", "333333", "444444") if c not in valid]
+        for code in wrong[:3]:
+            response = client.post("/profile/two-factor/off", data={"code": code})
+            assert response.status_code == 302  # back to Settings with a message
+        assert client.post("/profile/two-factor/off", data={"code": wrong[3]}).status_code == 429
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            assert user.failed_logins == 3 and user.two_factor_enabled
+    finally:
+        app.config["LOGIN_LIMIT"] = "30 per 10 minutes"
+
+
+def test_the_address_limit_counts_every_guessable_form_together(app):
+    """Two wrong passwords at the login and one wrong current password under Settings: the
+    third failure from one address pauses the login form too."""
+    app.config["LOGIN_LIMIT"] = "3 per 10 minutes"
+    try:
+        _user_id, email = _account(app)
+        client = app.test_client()
+        assert _try(client, email, PASSWORD).status_code == 302
+        new = {"password": "nog een andere lange zin", "confirm": "nog een andere lange zin"}
+        response = client.post("/profile/password", data={"current": "not it at all", **new})
+        assert response.status_code == 200
+        client.post("/logout")
+        for n in range(2):
+            assert _try(client, f"nobody{n}@example.org", "wrong password here").status_code == 200
+        assert _try(client, email, PASSWORD).status_code == 429
+    finally:
+        app.config["LOGIN_LIMIT"] = "30 per 10 minutes"

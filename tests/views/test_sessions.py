@@ -143,3 +143,23 @@ def test_login_gives_a_new_session(app):
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"] == f"{_user_id}:1"  # set_password raised the version once
+
+
+def test_no_remember_cookie_and_an_old_one_is_dead_too(app):
+    """The app never sets Flask-Login's remember-me cookie; one made with the secret key
+    carries the same "id:version" as the session and ends with it."""
+    from flask_login.utils import encode_cookie
+
+    user_id, email = _account(app)
+    client = app.test_client()
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    assert client.get_cookie("remember_token", domain="maatjes.test") is None
+    with app.test_request_context():
+        remembered = encode_cookie(f"{user_id}:1")
+    holder = app.test_client()
+    holder.set_cookie("remember_token", remembered, domain="maatjes.test")
+    assert _is_in(holder)  # Flask-Login would honour it while the version holds
+    client.post("/logout")
+    holder = app.test_client()
+    holder.set_cookie("remember_token", remembered, domain="maatjes.test")
+    assert not _is_in(holder)

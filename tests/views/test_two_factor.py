@@ -154,3 +154,151 @@ def test_demo_accounts_skip_it_only_in_demo_mode(app):
         assert _password(app.test_client(), real).headers["Location"].endswith("/login/two-factor")
     finally:
         app.config["DEMO_MODE"] = False
+
+
+def test_a_code_is_accepted_once_even_when_two_requests_bring_it_at_once(app):
+    """Two workers, each with the account loaded before either used the code: one wins."""
+    from sqlalchemy.orm import Session
+
+    from maatjes.domain import two_factor
+
+    moment = now_utc() - timedelta(minutes=2)
+    with app.app_context():
+        user = make_user(Role.LEAD)
+        secret = two_factor.new_secret()
+        two_factor.enable(db.session, user, secret, pyotp.TOTP(secret).at(moment), now=moment)
+        db.session.flush()
+        user_id = user.id
+        db.session.commit()
+        db.session.close()  # no transaction left open here (SQLite: one writer at a time)
+        code = pyotp.TOTP(secret).now()
+        with (
+            Session(db.engine, expire_on_commit=False) as first,
+            Session(db.engine, expire_on_commit=False) as second,
+        ):
+            # Both hold the account as it was before the code was used.
+            one = first.get(User, user_id)
+            first.commit()
+            other = second.get(User, user_id)
+            second.commit()
+            assert two_factor.verify(first, one, code, now=now_utc())
+            first.commit()
+            assert not two_factor.verify(second, other, code, now=now_utc())
+            second.commit()
+
+
+def test_during_the_pause_a_right_code_is_refused_and_not_counted(app):
+    user_id, email = _account(app, Role.LEAD)
+    client = app.test_client()
+    _password(client, email)
+    secret, _codes = _enrol(client)
+    client.post("/logout")
+    start = now_utc() + timedelta(minutes=1)
+    with time_machine.travel(start, tick=False) as clock:
+        _password(client, email)
+        for code in ("000000", "111111", "222222", "333333", "444444"):
+            client.post("/login/code", data={"code": code})
+        with app.app_context():
+            assert db.session.get(User, user_id).failed_logins == 5
+        code = pyotp.TOTP(secret).now()
+        assert client.post("/login/code", data={"code": code}).status_code == 200
+        with app.app_context():
+            assert db.session.get(User, user_id).failed_logins == 5
+        clock.move_to(start + timedelta(seconds=31))
+        _password(client, email)
+        assert (
+            client.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+        )
+
+
+def test_pact_support_staff_reset_two_factor_for_a_lost_phone(app):
+    lead_id, email = _account(app, Role.LEAD)
+    client = app.test_client()
+    _password(client, email)
+    _enrol(client)
+    assert client.get("/profile").status_code == 200
+    with app.app_context():
+        admin_id = make_user(Role.ADMIN).id
+        other_lead_id = make_user(Role.LEAD).id
+        db.session.commit()
+    from tests.builders import login
+
+    # A lead cannot reset another lead (staff accounts are managed by pact support staff).
+    colleague = app.test_client()
+    login(colleague, other_lead_id)
+    colleague.post(f"/users/{lead_id}/two-factor/reset")
+    with app.app_context():
+        assert db.session.get(User, lead_id).two_factor_enabled
+
+    support = app.test_client()
+    login(support, admin_id)
+    page = support.get("/users/").get_data(as_text=True)
+    assert f"/users/{lead_id}/two-factor/reset" in page
+    response = support.post(f"/users/{lead_id}/two-factor/reset", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    link = re.search(
+        r'value="http://maatjes.test(/password/[^"]+)"', response.get_data(as_text=True)
+    )
+    with app.app_context():
+        lead = db.session.get(User, lead_id)
+        assert not lead.two_factor_enabled and lead.password_hash is None
+        assert db.session.scalar(db.select(db.func.count(RecoveryCode.id))) == 0
+    assert client.get("/profile").status_code == 302  # the old session ended
+    # The old password no longer lets anyone set up their own app first.
+    assert _password(app.test_client(), email).headers.get("Location") is None
+    # The link: a new password, then a new app.
+    owner = app.test_client()
+    owner.get(link.group(1))
+    new = "een heel nieuwe lange zin"
+    response = owner.post("/password", data={"password": new, "confirm": new})
+    assert response.headers["Location"].endswith("/login/two-factor")
+    _enrol(owner)
+    assert owner.get("/profile").status_code == 200
+
+
+def test_production_refuses_demo_mode(database_url):
+    """The exemption of demo accounts can never be on in production."""
+    import pytest
+
+    from maatjes import UnsafeSettings, create_app
+
+    with pytest.raises(UnsafeSettings, match="MAATJES_DEMO_MODE"):
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": "k" * 48,
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "ALLOW_SQLITE_IN_PRODUCTION": True,
+                "DEMO_MODE": True,
+            }
+        )
+
+
+def test_only_the_demo_loaders_accounts_are_marked_and_they_log_in_in_demo_mode(app):
+    from maatjes.demo import DEMO_PASSWORD, DOMAIN, load_demo
+
+    with app.app_context():
+        real_id = make_user(Role.LEAD).id
+        load_demo(db.session)
+        db.session.commit()
+        marks = dict(db.session.execute(db.select(User.email, User.demo)).all())
+    assert all(marks[email] for email in marks if email.endswith(f"@{DOMAIN}"))
+    assert len([e for e in marks if e.endswith(f"@{DOMAIN}")]) >= 8
+    assert [e for e, demo in marks.items() if demo and not e.endswith(f"@{DOMAIN}")] == []
+    app.config["DEMO_MODE"] = True
+    try:
+        for role in ("admin", "lead", "buurtteam.oost", "linkingpin.oost"):
+            client = app.test_client()
+            response = client.post(
+                "/login", data={"email": f"{role}@{DOMAIN}", "password": DEMO_PASSWORD}
+            )
+            assert response.headers["Location"] == "/", role
+            assert client.get("/profile").status_code == 200
+    finally:
+        app.config["DEMO_MODE"] = False
+    with app.app_context():
+        assert not db.session.get(User, real_id).demo
+    response = app.test_client().post(
+        "/login", data={"email": f"lead@{DOMAIN}", "password": DEMO_PASSWORD}
+    )
+    assert response.headers["Location"] == "/login/two-factor"  # outside demo mode

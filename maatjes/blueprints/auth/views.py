@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -20,7 +22,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
+from maatjes.blueprints import or_404, roles_required
 from maatjes.blueprints.auth.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -32,7 +36,7 @@ from maatjes.domain import accounts, sessions, two_factor
 from maatjes.domain.clock import now_utc
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db, limiter
-from maatjes.models import User
+from maatjes.models import Role, User
 
 bp = Blueprint("auth", __name__)
 
@@ -67,11 +71,14 @@ def _login_limit() -> str:
 
 
 def _failed(response) -> bool:
-    """Only failed attempts count toward the per-IP limit: a success redirects."""
-    return response.status_code != 302
+    """Only failed attempts count toward the per-IP limit: a success redirects; a failure
+    shows the form again, or (for a form on another page) is marked by the view."""
+    return response.status_code != 302 or g.get("attempt_failed", False)
 
 
-guarded = limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+# One count per address for every guessable post together (password, code, set or change a
+# password, switch two-factor on or off): spreading guesses over the forms gains nothing.
+guarded = limiter.shared_limit(_login_limit, "guessing", methods=["POST"], deduct_when=_failed)
 
 
 def _wrong_login() -> str:
@@ -137,6 +144,14 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _paused() -> str:
+    return _("Too many wrong attempts on this account. Wait a few minutes and try again.")
+
+
+def _wrong_code() -> str:
+    return _("This code is not right, or was used already. Try the next code from your app.")
+
+
 def _session_over():
     session.pop(PENDING, None)
     flash(_("The login took too long. Log in again."), "warning")
@@ -152,15 +167,15 @@ def code():
     form = CodeForm()
     if form.validate_on_submit():
         now = _naive_now()
-        if not accounts.is_locked(user, now=now) and two_factor.verify(
-            db.session, user, form.code.data, now=now_utc()
-        ):
+        if accounts.is_locked(user, now=now):
+            # Refused unchecked during the pause, like a password (and not counted again).
+            form.code.errors = [_wrong_code()]
+        elif two_factor.verify(db.session, user, form.code.data, now=now_utc()):
             return _complete_login(user, session.get(PENDING, {}).get("next"))
-        accounts.register_failure(db.session, user, now=now)
-        db.session.commit()
-        form.code.errors = [
-            _("This code is not right, or was used already. Try the next code from your app.")
-        ]
+        else:
+            accounts.register_failure(db.session, user, now=now)
+            db.session.commit()
+            form.code.errors = [_wrong_code()]
     return render_template("auth/code.html", form=form)
 
 
@@ -279,8 +294,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if not accounts.verify_password(user, form.current.data):
-            accounts.register_failure(db.session, user, now=_naive_now())
+        now = _naive_now()
+        if accounts.is_locked(user, now=now):
+            # Someone on an unattended session guessing the password: the account's pause holds
+            # here too, unchecked.
+            form.current.errors = [_paused()]
+        elif not accounts.verify_password(user, form.current.data):
+            accounts.register_failure(db.session, user, now=now)
             db.session.commit()
             form.current.errors = [_("This is not your current password.")]
         else:
@@ -319,8 +339,14 @@ def setup_two_factor():
 def disable_two_factor():
     user = current_user._get_current_object()
     form = CodeForm()
+    now = _naive_now()
     if two_factor.required_for(user, current_app.config):
         flash(_("Two-factor login is required for your role."), "danger")
+    elif not user.two_factor_enabled:
+        pass  # already off (e.g. a second click)
+    elif accounts.is_locked(user, now=now):
+        g.attempt_failed = True
+        flash(_paused(), "danger")
     elif form.validate_on_submit() and two_factor.verify(
         db.session, user, form.code.data, now=now_utc()
     ):
@@ -328,10 +354,44 @@ def disable_two_factor():
         db.session.commit()
         flash(_("Two-factor login is off."), "success")
     else:
-        accounts.register_failure(db.session, user, now=_naive_now())
+        g.attempt_failed = True  # counts toward the per-IP limit, though the answer redirects
+        accounts.register_failure(db.session, user, now=now)
         db.session.commit()
         flash(_("This code is not right. Two-factor login stays on."), "danger")
     return redirect(url_for("notifications.profile"))
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@roles_required(*Role.STAFF)
+def reset_two_factor(user_id: int):
+    """Someone lost their phone and their recovery codes: they get a new password link, and set
+    a password and an authenticator app again (the old password stops working)."""
+    user = or_404(db.session.get(User, user_id))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        token = accounts.reset_two_factor(
+            db.session,
+            current_user,
+            user,
+            now=_naive_now(),
+            link_hours=current_app.config["PASSWORD_LINK_HOURS"],
+        )
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("users.index"))
+    db.session.commit()
+    flash(
+        _(
+            "Two-factor login of %(name)s is reset and the old password no longer works. "
+            "With this link they set a new password and then their authenticator app.",
+            name=user.name,
+        ),
+        "success",
+    )
+    link = url_for("auth.password_link", token=token, _external=True)
+    return render_template("users/link.html", user=user, link=link, reset=True)
 
 
 @bp.route("/locale", methods=["POST"])
