@@ -60,6 +60,9 @@ def test_withdrawn_sharing_blocks_new_handovers_and_shows_on_open_ones(app):
         )
     client = app.test_client()
     login(client, ids["lead"])
+    page = client.get(f"/residents/{ids['resident']}").get_data(as_text=True)
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and page.count('id="consent"') == 1
     url = f"/residents/{ids['resident']}/consent/{sharing}/withdraw"
     client.post(url, data={})  # not confirmed: nothing happens
     with app.app_context():
