@@ -126,6 +126,13 @@ def report(stats_file: Path, database: str) -> int:
             failures = int(row["Failure Count"])
             total = int(row["Request Count"])
     print(f"{total} requests, {failures} failed")
+    failures_file = stats_file.with_name("locust_failures.csv")
+    if failures and failures_file.exists():
+        with open(failures_file, newline="") as handle:
+            for row in csv.DictReader(handle):
+                print(
+                    f"  failed: {row['Method']} {row['Name']}: {row['Error']} x{row['Occurrences']}"
+                )
     return 1 if failures or not total else 0
 
 

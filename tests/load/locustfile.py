@@ -130,5 +130,7 @@ class Buurtteam(Visitor):
                 # accepted (302), or a colleague accepted it a moment earlier: the page again
                 # with the rule's message (422), which is the right answer, not a failure
                 refused_politely = response.status_code == 422 and "alert" in response.text
-                if response.status_code != 302 and not refused_politely:
+                if response.status_code == 302 or refused_politely:
+                    response.success()
+                else:
                     response.failure(f"accept failed: {response.status_code}")
