@@ -8,6 +8,7 @@ PostgreSQL; on SQLite every transaction is ``BEGIN IMMEDIATE``), and a partial u
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -218,9 +219,11 @@ def end_match(
     if not weeks.minimum_reached(match.started_on, ended_on) and not reason:
         raise RuleViolation(
             _l(
-                "This match has run %(n)d of the %(min)d weeks. Say why it ends early.",
-                n=weeks.week_number(match.started_on, ended_on),
+                "This match has run %(n)d of the %(min)d weeks (the minimum is reached on"
+                " %(day)s). Say why it ends early.",
+                n=weeks.full_weeks(match.started_on, ended_on),
                 min=weeks.MINIMUM_WEEKS,
+                day=format_date(weeks.minimum_date(match.started_on), "long"),
             ),
             field="reason",
         )

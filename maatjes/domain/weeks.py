@@ -2,8 +2,11 @@
 
 A match expects at least one contact in every ISO calendar week (Monday to Sunday, Amsterdam
 dates) from the week it starts in. A week is *done* when it has a contact, *due* while it is the
-current week without one, and *missed* once it has passed without one. The minimum is reached in
-the match's 13th week.
+current week without one, and *missed* once it has passed without one.
+
+The minimum is 13 weeks counted in days: it is reached 91 days after the start date, whatever
+the weekday of the start (a partial first week is not a whole week). The contact windows stay ISO
+weeks; only the minimum is counted in days.
 """
 
 from collections.abc import Iterable
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 MINIMUM_WEEKS = 13
+MINIMUM_DAYS = MINIMUM_WEEKS * 7
 
 DONE = "done"
 DUE = "due"
@@ -28,8 +32,18 @@ def week_number(started_on: date, day: date) -> int:
     return (week_start(day) - week_start(started_on)).days // 7 + 1
 
 
+def minimum_date(started_on: date) -> date:
+    """The day the 13-week minimum is reached: 91 days after the start."""
+    return started_on + timedelta(days=MINIMUM_DAYS)
+
+
 def minimum_reached(started_on: date, on: date) -> bool:
-    return week_number(started_on, on) >= MINIMUM_WEEKS
+    return on >= minimum_date(started_on)
+
+
+def full_weeks(started_on: date, on: date) -> int:
+    """Whole weeks (7 days each) from the start date to ``on``: 13 means the minimum is reached."""
+    return max(0, (on - started_on).days // 7)
 
 
 @dataclass(frozen=True)
@@ -87,23 +101,29 @@ def match_weeks(
 
 @dataclass(frozen=True)
 class WeekSummary:
-    weeks_run: int
+    weeks_run: int  # calendar weeks with a contact window, the start week included
     done: int
     missed: int
     due: bool
+    full_weeks: int  # whole weeks since the start date (the minimum counts these)
+    minimum_on: date  # the day the minimum is reached
 
     @property
     def minimum_reached(self) -> bool:
-        return self.weeks_run >= MINIMUM_WEEKS
+        return self.full_weeks >= MINIMUM_WEEKS
 
 
-def summarize(weeks: list[Week]) -> WeekSummary:
+def summarize(weeks: list[Week], started_on: date, on: date) -> WeekSummary:
+    """The strip's counts, and the minimum measured in days from ``started_on`` up to ``on``
+    (today, or the end date of an ended match)."""
     run = [week for week in weeks if week.status != UPCOMING]
     return WeekSummary(
         weeks_run=len(run),
         done=sum(week.status == DONE for week in run),
         missed=sum(week.status == MISSED for week in run),
         due=any(week.status == DUE for week in run),
+        full_weeks=full_weeks(started_on, on),
+        minimum_on=minimum_date(started_on),
     )
 
 
@@ -131,5 +151,4 @@ def minimum_reached_clause(today: date):
     """SQL condition, the set-based form of ``minimum_reached(started_on, today)``."""
     from maatjes.models import Match
 
-    latest_start = week_start(today) - timedelta(weeks=MINIMUM_WEEKS - 1) + timedelta(days=6)
-    return Match.started_on <= latest_start
+    return Match.started_on <= today - timedelta(days=MINIMUM_DAYS)

@@ -171,13 +171,20 @@ def test_a_resident_has_one_active_match():
 
 
 @pytest.mark.parametrize(
-    ("weeks_run", "reason", "ok"),
-    [(5, "", False), (5, "Resident moved to Almere", True), (12, "", False), (13, "", True)],
+    ("start", "days_run", "reason", "ok"),
+    [
+        (date(2022, 1, 3), 35, "", False),
+        (date(2022, 1, 3), 35, "Resident moved to Almere", True),
+        (date(2022, 1, 3), 84, "", False),  # ISO week 13 began: not yet 13 weeks
+        (date(2022, 1, 3), 90, "", False),
+        (date(2022, 1, 3), 91, "", True),
+        (date(2022, 1, 9), 85, "", False),  # a Sunday start, ISO week 14: six days short
+        (date(2022, 1, 9), 91, "", True),
+    ],
 )
-def test_ending_before_thirteen_weeks_needs_a_reason(weeks_run, reason, ok):
-    start = date(2022, 1, 3)
+def test_ending_before_thirteen_weeks_needs_a_reason(start, days_run, reason, ok):
     match = make_match(make_volunteer(), make_resident(), started_on=start)
-    end = start + timedelta(weeks=weeks_run - 1)
+    end = start + timedelta(days=days_run)
     kwargs = dict(ended_on=end, outcome="moved", reason=reason, needs_new_maatje=False, today=end)
     if ok:
         matching.end_match(db.session, match, **kwargs)

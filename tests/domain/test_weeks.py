@@ -45,18 +45,36 @@ def test_week_number(started, on, number):
     assert weeks.week_number(started, on) == number
 
 
+# A start on each weekday of one week: the minimum is 91 days later, whatever the weekday (in
+# ISO weeks a Sunday start had its partial week counted whole: "reached" six days early).
+WEEKDAY_STARTS = [D(2022, 1, 3) + timedelta(days=n) for n in range(7)]  # Monday … Sunday
+
+
+@pytest.mark.parametrize("started", WEEKDAY_STARTS, ids=lambda d: d.strftime("%a"))
+def test_minimum_is_91_days_from_a_start_on_any_weekday(started):
+    assert weeks.minimum_date(started) == started + timedelta(days=91)
+    assert not weeks.minimum_reached(started, started + timedelta(days=90))
+    assert weeks.minimum_reached(started, started + timedelta(days=91))
+    assert weeks.full_weeks(started, started + timedelta(days=90)) == 12
+    assert weeks.full_weeks(started, started + timedelta(days=91)) == 13
+
+
 @pytest.mark.parametrize(
-    ("started", "ended", "reached"),
+    ("started", "reached_on"),
     [
-        (D(2022, 1, 3), D(2022, 3, 27), False),  # week 12
-        (D(2022, 1, 3), D(2022, 3, 28), True),  # week 13 begins
-        (D(2022, 1, 9), D(2022, 3, 28), True),  # start on a Sunday still counts that week
-        (D(2020, 11, 2), D(2021, 1, 25), True),  # 2020 has 53 weeks: 13th week is 25 Jan
-        (D(2020, 11, 2), D(2021, 1, 24), False),
+        (D(2022, 1, 9), D(2022, 4, 10)),  # a Sunday start: not Monday 28 March (ISO week 13)
+        (D(2020, 11, 2), D(2021, 2, 1)),  # across ISO week 53 of 2020
+        (D(2021, 12, 29), D(2022, 3, 30)),  # across the year end, week 52 → week 1
+        (D(2022, 1, 1), D(2022, 4, 2)),  # New Year's Day, a Saturday
+        (D(2022, 3, 26), D(2022, 6, 25)),  # the day before the spring DST change
+        (D(2022, 8, 3), D(2022, 11, 2)),  # across the autumn DST change
+        (D(2024, 2, 29), D(2024, 5, 30)),  # leap day
     ],
 )
-def test_minimum_reached(started, ended, reached):
-    assert weeks.minimum_reached(started, ended) is reached
+def test_minimum_reached_around_the_year_end_and_dst(started, reached_on):
+    assert weeks.minimum_date(started) == reached_on
+    assert not weeks.minimum_reached(started, reached_on - timedelta(days=1))
+    assert weeks.minimum_reached(started, reached_on)
 
 
 def test_minimum_reached_clause_agrees_with_the_rule(app_context):
@@ -67,7 +85,7 @@ def test_minimum_reached_clause_agrees_with_the_rule(app_context):
     from tests.builders import make_match, make_resident, make_volunteer
 
     today = D(2022, 3, 30)
-    starts = [today - timedelta(days=n) for n in range(70, 100)]
+    starts = [today - timedelta(days=n) for n in range(80, 100)]
     ids = {}
     for start in starts:
         ids[make_match(make_volunteer(), make_resident(), started_on=start).id] = start
@@ -120,9 +138,9 @@ def test_strip_pads_to_thirteen_upcoming_weeks():
     assert len(strip) == 13
     assert statuses(strip)[:3] == ["done", "due", "upcoming"]
     assert strip[-1].number == 13
-    summary = weeks.summarize(strip)
+    summary = weeks.summarize(strip, D(2022, 1, 3), D(2022, 1, 12))
     assert (summary.weeks_run, summary.done, summary.missed, summary.due) == (2, 1, 0, True)
-    assert not summary.minimum_reached
+    assert summary.full_weeks == 1 and not summary.minimum_reached
 
 
 def test_strip_past_minimum_is_not_padded():
@@ -131,7 +149,15 @@ def test_strip_past_minimum_is_not_padded():
         D(2022, 1, 3), None, D(2022, 4, 12), contacts, upcoming_to_minimum=True
     )
     assert len(strip) == 15
-    assert weeks.summarize(strip).minimum_reached
+    assert weeks.summarize(strip, D(2022, 1, 3), D(2022, 4, 12)).minimum_reached
+
+
+def test_a_sunday_start_is_not_past_the_minimum_in_its_fourteenth_calendar_week():
+    started, today = D(2022, 1, 9), D(2022, 4, 4)  # ISO week 14 of the match, day 85
+    strip = weeks.match_weeks(started, None, today, [], upcoming_to_minimum=True)
+    summary = weeks.summarize(strip, started, today)
+    assert summary.weeks_run == 14 and summary.full_weeks == 12
+    assert not summary.minimum_reached and summary.minimum_on == D(2022, 4, 10)
 
 
 @pytest.mark.parametrize(

@@ -72,15 +72,19 @@ def test_running_every_job_twice_adds_nothing(app):
 
 
 def test_thirteen_weeks_asks_volunteer_and_lead_to_evaluate(app):
-    lead, volunteer, match = setup_match(start=date(2022, 1, 3))
-    for week in range(14):
-        contact(match, date(2022, 1, 3) + timedelta(weeks=week))
+    # Started on a Sunday: ISO week 13 of the match begins on 28 March, but 13 weeks (91 days)
+    # are only reached on Sunday 10 April; the reminder must not come six days early.
+    lead, volunteer, match = setup_match(start=date(2022, 1, 9))
+    for week in range(15):
+        contact(match, date(2022, 1, 9) + timedelta(weeks=week))
     db.session.commit()
-    run_all(app, local(2022, 3, 27, 12, 0))  # Sunday of week 12
+    run_all(app, local(2022, 3, 28, 4, 30))  # Monday of ISO week 13 (the day after DST starts)
     assert notes(rhythm.EVALUATION) == []
-    run_all(app, local(2022, 3, 28, 4, 30))  # Monday of week 13 (the day after DST starts)
+    run_all(app, local(2022, 4, 9, 12, 0))  # Saturday, day 90
+    assert notes(rhythm.EVALUATION) == []
+    run_all(app, local(2022, 4, 10, 4, 30))  # Sunday, day 91
     assert {n.user_id for n in notes(rhythm.EVALUATION)} == {lead.id, volunteer.user_id}
-    run_all(app, local(2022, 4, 4, 4, 30))
+    run_all(app, local(2022, 4, 18, 4, 30))
     assert len(notes(rhythm.EVALUATION)) == 2
 
 

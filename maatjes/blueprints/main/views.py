@@ -54,7 +54,8 @@ def home():
     rows = []
     for match in matches:
         strip = weeks.match_weeks(match.started_on, None, day, contact_days.get(match.id, []))
-        rows.append((match, strip[-1] if strip else None, weeks.summarize(strip)))
+        summary = weeks.summarize(strip, match.started_on, day)
+        rows.append((match, strip[-1] if strip else None, summary))
     handovers = db.session.scalars(
         access.handovers_query(current_user)
         .options(joinedload(Handover.resident))

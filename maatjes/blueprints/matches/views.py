@@ -39,7 +39,7 @@ def _render_detail(match, end_form: EndMatchForm | None, status: int = 200):
         "matches/detail.html",
         match=match,
         strip=strip,
-        summary=weeks.summarize(strip),
+        summary=weeks.summarize(strip, match.started_on, min(match.ended_on or today(), today())),
         minimum=weeks.MINIMUM_WEEKS,
         end_form=end_form if match.is_active and current_user.is_staff else None,
         not_started=match.started_on > today(),
