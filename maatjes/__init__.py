@@ -309,8 +309,11 @@ def _is_outage(error) -> bool:
 
 def register_template_helpers(app: Flask) -> None:
     from maatjes import formatting
+    from maatjes.domain import handovers, phones
 
     app.jinja_env.globals.update(
+        handover_waiting=handovers.waiting,
+        handover_sent_on=handovers.sent_on,
         language_name=formatting.language_name,
         label=formatting.label,
         current_locale=select_locale,
@@ -320,6 +323,8 @@ def register_template_helpers(app: Flask) -> None:
         shortdate=formatting.short_date,
         datetime=formatting.date_time,
         ago=formatting.ago,
+        phone=phones.display,
+        tel=phones.tel_uri,
     )
 
     @app.before_request

@@ -394,7 +394,13 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
         select(User).where(User.email == f"linkingpin.gaasperdam@{DOMAIN}")
     )
     handovers.transition(
-        session, sent, "accept", by=linking_pin, today=today, receiver_name="Linda de Vries"
+        session,
+        sent,
+        "accept",
+        by=linking_pin,
+        today=today,
+        receiver_name="Linda de Vries",
+        receiver_phone="020 555 0142",
     )
 
     marlon = _resident(session, "Marlon")

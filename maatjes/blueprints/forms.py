@@ -9,6 +9,7 @@ keep their line breaks, with Windows and old Mac endings made "\\n".
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
@@ -41,3 +42,23 @@ class Form(FlaskForm):
             ):
                 filters.append(clean_line)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class PhoneField(StringField):
+    """A phone number: the phone's number keypad, and a stored number (E.164) shown as people
+    write it. The rule itself (``domain.phones.normalise``) runs in the domain, for every way in."""
+
+    input_type = "tel"
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("description", _PHONE_HINT)
+        render_kw = {"autocomplete": "tel", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_data(self, value):
+        from maatjes.domain.phones import display
+
+        super().process_data(display(value) if value else value)
+
+
+_PHONE_HINT = _l("A Dutch number as 06 1234 5678; from another country with its code: +597 …")

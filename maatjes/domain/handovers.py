@@ -7,13 +7,16 @@ once accepted, and a timeline of who changed its status when. It runs both ways.
 from dataclasses import dataclass
 from datetime import date
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maatjes.domain import access, consent
+from maatjes.domain import access, consent, phones
+from maatjes.domain.clock import local_today
 from maatjes.domain.consent import check_consent
 from maatjes.domain.errors import RuleViolation
+from maatjes.domain.workdays import working_days_between
 from maatjes.models import (
     SHARE_BUURTTEAM,
     TO_BUURTTEAM,
@@ -24,6 +27,7 @@ from maatjes.models import (
     Resident,
     Role,
     User,
+    Volunteer,
     utcnow,
 )
 from maatjes.models.handover import URGENCIES
@@ -36,6 +40,11 @@ DECLINED = "declined"
 RETURNED = "returned"
 
 OPEN = (SENT, ACCEPTED, FIRST_CONTACT)
+# Waiting: for the receiving side to accept, or (accepted) for the first contact. Once the
+# first contact is made, nobody waits any more.
+WAITING = (SENT, ACCEPTED)
+# Handovers waiting longer than this are overdue (the sender and the Linking Pin are told).
+WAITING_WORKING_DAYS = 5
 
 # action -> (from statuses, to status)
 TRANSITIONS = {
@@ -65,6 +74,53 @@ def actions_for(user: User, handover: Handover) -> list[str]:
     if not can_receive(user, handover):
         return []
     return [name for name, (sources, _to) in TRANSITIONS.items() if handover.status in sources]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    for_what: str  # SENT: waiting to be accepted; ACCEPTED: waiting for the first contact
+    since: date
+    working_days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days >= WAITING_WORKING_DAYS
+
+
+def waiting(handover: Handover, today: date) -> Waiting | None:
+    """How long the handover has waited for its next step, in working days (Dutch holidays
+    excluded); None once the first contact is made, or when it was closed."""
+    if handover.status not in WAITING:
+        return None
+    since = local_today(handover.status_changed_at)
+    return Waiting(handover.status, since, working_days_between(since, today))
+
+
+def sent_on(handover: Handover) -> date:
+    return local_today(handover.created_at)
+
+
+@dataclass(frozen=True)
+class Maatje:
+    first_name: str
+    phone: str
+
+
+def maatje_for_receiver(session: Session, user: User, handover: Handover) -> Maatje | None:
+    """The receiving buurtteam may reach the resident's maatje while the handover is open: the
+    volunteer's first name and phone, nothing more, and only for as long as it is open."""
+    if handover.status not in OPEN or user.role not in Role.AREA_BOUND:
+        return None
+    if user.area_id != handover.area_id:
+        return None
+    row = session.execute(
+        select(Volunteer.name, Volunteer.phone)
+        .join(Match, Match.volunteer_id == Volunteer.id)
+        .where(Match.resident_id == handover.resident_id, Match.ended_on.is_(None))
+    ).first()
+    if row is None:
+        return None
+    return Maatje(first_name=row.name.split()[0] if row.name else "", phone=row.phone)
 
 
 def _event(handover: Handover, by: User, note: str = "") -> None:
@@ -164,6 +220,8 @@ def transition(
     by: User,
     today: date,
     receiver_name: str = "",
+    receiver_phone: str = "",
+    receiver_email: str = "",
     note: str = "",
 ) -> None:
     """Move a handover one step. Lock the handover row (``access.handover(..., lock=True)``)
@@ -177,13 +235,13 @@ def transition(
         raise RuleViolation(_l("This step is not possible any more; the page was out of date."))
     note = note.strip()
     if action == "accept":
-        receiver_name = receiver_name.strip()
-        if not receiver_name:
-            raise RuleViolation(
-                _l("Name the contact person who will meet the resident."), field="receiver_name"
-            )
-        handover.receiver_name = receiver_name
+        name, phone, email = _receiver(receiver_name, receiver_phone, receiver_email)
+        handover.receiver_name = name
+        handover.receiver_phone = phone or None
+        handover.receiver_email = email or None
         handover.receiver_id = by.id
+    if action == "first_contact":
+        handover.first_contact_at = utcnow()
     if action in ("decline", "return") and not note:
         raise RuleViolation(_l("Give a reason."), field="note")
     if action == "decline":
@@ -193,6 +251,31 @@ def transition(
     if handover.direction == TO_MAATJES and target in (DECLINED, RETURNED):
         _close_if_unmatched(session, handover.resident, today)
     session.flush()
+
+
+def _receiver(name: str, phone: str, email: str) -> tuple[str, str, str]:
+    """A warm handover names a person, not a team: their name, and a phone number or an
+    e-mail address (or both) so that the sender can reach them."""
+    name = name.strip()
+    if not name:
+        raise RuleViolation(
+            _l("Name the person who will meet the resident."), field="receiver_name"
+        )
+    phone = phones.normalise_optional(phone, field="receiver_phone")
+    email = email.strip()
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise RuleViolation(
+                _l("Give a valid e-mail address."), field="receiver_email"
+            ) from None
+    if not phone and not email:
+        raise RuleViolation(
+            _l("Give a phone number or an e-mail address of the contact person."),
+            field="receiver_phone",
+        )
+    return name, phone, email
 
 
 def _close_if_unmatched(session: Session, resident: Resident, today: date) -> None:

@@ -1,6 +1,5 @@
 """Intake of residents. No consent, no record."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -8,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maatjes.domain import consent
+from maatjes.domain import consent, phones
 from maatjes.domain.consent import check_consent
 from maatjes.domain.errors import DuplicateResident, RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
@@ -17,13 +16,8 @@ from maatjes.models import NEEDS, PROCESSING, SOURCES, Area, Resident, ResidentL
 
 
 def phone_digits(phone: str) -> str:
-    """ "+31 6-1234 5678" and "06 12345678" compare equal."""
-    digits = re.sub(r"\D", "", phone)
-    if digits.startswith("0031"):
-        digits = "0" + digits[4:]
-    elif digits.startswith("31") and phone.strip().startswith("+"):
-        digits = "0" + digits[2:]
-    return digits
+    """ "+31 6-1234 5678" and "06 12345678" compare equal: the E.164 digits."""
+    return phones.same_number_key(phone)
 
 
 @dataclass
@@ -47,8 +41,7 @@ def _validate(data: ResidentInput, today: date) -> None:
         today=today,
         refused=_l("Without the resident's consent nothing can be stored. Ask for consent first."),
     )
-    if len(phone_digits(data.phone)) < 6:
-        raise RuleViolation(_l("Give a phone number with at least 6 digits."), field="phone")
+    data.phone = phones.normalise(data.phone)
     if not data.languages:
         raise RuleViolation(_l("Give at least one language."), field="languages")
     if set(data.needs) - set(NEEDS):

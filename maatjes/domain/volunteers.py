@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from maatjes.domain import phones
 from maatjes.domain.clock import check_past_date
 from maatjes.domain.errors import DuplicateVolunteer, RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
@@ -67,6 +68,7 @@ def save_volunteer(
 ) -> Volunteer:
     """Register (``volunteer`` is None) or update a volunteer. A new registration that looks like
     an existing volunteer is refused with a warning unless ``allow_duplicate``."""
+    data.phone = phones.normalise(data.phone)
     if not data.languages:
         raise RuleViolation(_l("Give at least one language."), field="languages")
     if data.vog_date is not None:
@@ -105,7 +107,7 @@ def save_volunteer(
         session.add(volunteer)
     volunteer.name = data.name.strip()
     volunteer.organisation = data.organisation
-    volunteer.phone = data.phone.strip()
+    volunteer.phone = data.phone
     volunteer.email = data.email.strip() or None
     volunteer.languages = ensure_languages(session, data.languages)
     volunteer.areas = list(data.areas)

@@ -33,3 +33,14 @@ def latest_overdue_day(today: date, working_days: int) -> date:
     while add_working_days(day, working_days) >= today:
         day -= timedelta(days=1)
     return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+    count = 0
+    day = start + timedelta(days=1)
+    while day <= end:
+        if is_working_day(day):
+            count += 1
+        day += timedelta(days=1)
+    return count

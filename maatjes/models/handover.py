@@ -28,10 +28,15 @@ class Handover(Base):
     urgency: Mapped[str] = mapped_column(String(10), default="normal")
     consent_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), index=True)
+    # The person at the receiving side who will meet the resident, and how to reach them.
     receiver_name: Mapped[str | None] = mapped_column(String(120))
+    receiver_phone: Mapped[str | None] = mapped_column(String(30))
+    receiver_email: Mapped[str | None] = mapped_column(String(254))
     receiver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decline_reason: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # When the receiving side first met the resident (the end of "waiting").
+    first_contact_at: Mapped[datetime | None] = mapped_column(DateTime)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     resident: Mapped[Resident] = relationship()

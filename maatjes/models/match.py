@@ -12,6 +12,7 @@ OUTCOMES = ("goals_reached", "buurtteam", "resident_stopped", "moved", "other")
 CONTACT_KINDS = ("phone", "visit", "video", "message", "appointment")
 
 _ACTIVE = text("ended_on IS NULL")
+_FLAGGED_OPEN = text("needs_attention AND attention_handled_at IS NULL")
 
 
 class Match(Base):
@@ -68,6 +69,13 @@ class Contact(Base):
         CheckConstraint("stress_score BETWEEN 1 AND 10", name="stress_score"),
         CheckConstraint("duration_minutes BETWEEN 1 AND 1440", name="duration_minutes"),
         Index("ix_contacts_match_day", "match_id", "contact_on"),
+        # The lead's "flagged for your attention": only the few unhandled flags are indexed.
+        Index(
+            "ix_contacts_flagged_open",
+            "contact_on",
+            sqlite_where=_FLAGGED_OPEN,
+            postgresql_where=_FLAGGED_OPEN,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +90,10 @@ class Contact(Base):
     attention_handled_at: Mapped[datetime | None] = mapped_column(DateTime)
     logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The last correction: who changed the contact and when (deletions are in the audit log).
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     match: Mapped[Match] = relationship(back_populates="contacts")
-    logged_by: Mapped[User] = relationship()
+    logged_by: Mapped[User] = relationship(foreign_keys=[logged_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])

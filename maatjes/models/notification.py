@@ -37,6 +37,7 @@ class Notification(Base):
         ForeignKey("volunteers.id", ondelete="CASCADE")
     )
     training_id: Mapped[int | None] = mapped_column(ForeignKey("trainings.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)

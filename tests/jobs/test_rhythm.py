@@ -112,7 +112,13 @@ def test_handover_waiting_five_working_days_reaches_the_linking_pin_and_sender(a
 
     with time_machine.travel(local(2022, 5, 3, 9, 0), tick=False):
         handovers.transition(
-            db.session, handover, "accept", by=team, today=date(2022, 5, 3), receiver_name="Linda"
+            db.session,
+            handover,
+            "accept",
+            by=team,
+            today=date(2022, 5, 3),
+            receiver_name="Linda",
+            receiver_email="linda@buurtteam.example",
         )
     db.session.commit()
     run_all(app, local(2022, 5, 10, 4, 30))  # accepted 5 working days ago, today is day 5

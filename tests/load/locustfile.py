@@ -122,7 +122,11 @@ class Buurtteam(Visitor):
         if f"/handovers/{handover_id}/accept" in page.text:
             with self.client.post(
                 f"/handovers/{handover_id}/accept",
-                data={"csrf_token": _csrf(page.text), "receiver_name": "Sanne de Vries"},
+                data={
+                    "csrf_token": _csrf(page.text),
+                    "receiver_name": "Sanne de Vries",
+                    "receiver_phone": "020 555 0142",
+                },
                 name="/handovers/[id]/accept [POST]",
                 allow_redirects=False,
                 catch_response=True,

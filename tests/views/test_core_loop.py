@@ -134,7 +134,7 @@ def test_the_whole_loop_through_the_pages(app):
     intake = {
         "first_name": "Ama",
         "last_name": "Owusu",
-        "phone": "06 9876 5432",
+        "phone": "06 8765 4321",
         "area": ids["oost"],
         "neighbourhood": "K-buurt",
         "languages": "tw, en",
@@ -151,7 +151,7 @@ def test_the_whole_loop_through_the_pages(app):
     assert response.status_code == 302
     resident_id = int(response.headers["Location"].rsplit("/", 1)[1])
     # the same person again: a warning, then allowed on purpose
-    response = lead.post("/residents/new", data={**intake, "consent": "y", "phone": "0698765432"})
+    response = lead.post("/residents/new", data={**intake, "consent": "y", "phone": "0687654321"})
     assert "already registered" in text(response)
 
     # The waiting list groups by language and shows who has room.
@@ -230,7 +230,10 @@ def test_the_whole_loop_through_the_pages(app):
     assert team.get(f"/residents/{resident_id}").status_code == 403
     response = team.post(handover_url + "/accept", data={"receiver_name": ""})
     assert response.status_code == 422
-    response = team.post(handover_url + "/accept", data={"receiver_name": "Linda de Vries"})
+    response = team.post(
+        handover_url + "/accept",
+        data={"receiver_name": "Linda de Vries", "receiver_phone": "06 1234 5678"},
+    )
     assert response.status_code == 302
     other_area = app.test_client()
     login(other_area, ids["pin_centrum"])

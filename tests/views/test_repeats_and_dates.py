@@ -131,7 +131,10 @@ def test_a_step_on_a_handover_that_another_user_closed_says_so(app):
     a, b = _client(app, first_id), _client(app, second_id)
     decline = a.post(f"/handovers/{handover_id}/decline", data={"note": "No capacity"})
     assert decline.status_code == 302
-    response = b.post(f"/handovers/{handover_id}/accept", data={"receiver_name": "Colleague"})
+    response = b.post(
+        f"/handovers/{handover_id}/accept",
+        data={"receiver_name": "Colleague", "receiver_phone": "0201234567"},
+    )
     assert response.status_code == 422
     assert "This step is not possible any more; the page was out of date." in text(response)
 

@@ -1,9 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField
-from maatjes.blueprints.forms import Form
+from maatjes.blueprints.forms import Form, PhoneField
 from maatjes.blueprints.residents.forms import RESIDENT_LANGUAGE_HINT
 
 
@@ -23,7 +31,7 @@ class HandoverForm(Form):
 class ReferralForm(HandoverForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
-    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
+    phone = PhoneField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
     neighbourhood = StringField(_l("Neighbourhood"), validators=[Length(max=80)])
     languages = LanguageListField(
         _l("Languages they want help in"),
@@ -39,5 +47,13 @@ class ReferralForm(HandoverForm):
 
 
 class ActionForm(Form):
-    receiver_name = StringField(_l("Contact person"), validators=[Length(max=120)])
+    receiver_name = StringField(
+        _l("Name of the contact person"),
+        validators=[Length(max=120)],
+        description=_l("The person who will meet the resident, not the team."),
+    )
+    receiver_phone = PhoneField(
+        _l("Their phone number"), validators=[Length(max=30)], description=""
+    )
+    receiver_email = EmailField(_l("Their e-mail address"), validators=[Length(max=254)])
     note = TextAreaField(_l("Note or reason"), validators=[Length(max=1000)])

@@ -41,6 +41,7 @@ def index():
     return render_template(
         "handovers/index.html",
         handovers=rows,
+        today=today(),
         withdrawn=consent.withdrawn_sharing_among(db.session, open_ids),
     )
 
@@ -116,17 +117,21 @@ def refer():
 @roles_required(*ALL_ROLES)
 def detail(handover_id: int):
     handover = or_404(access.handover(db.session, current_user, handover_id))
-    form = ActionForm()
-    if not form.is_submitted():
-        form.receiver_name.data = current_user.name
     audit_view("handover", handover.id, handover.resident_id)
+    return _render_detail(handover, ActionForm())
+
+
+def _render_detail(handover: Handover, form: ActionForm, status: int = 200):
     return render_template(
         "handovers/detail.html",
         sharing_withdrawn=consent.sharing_withdrawn_on(db.session, handover.resident_id),
         handover=handover,
         form=form,
         actions=handovers.actions_for(current_user, handover),
-    )
+        waiting=handovers.waiting(handover, today()),
+        sent_on=handovers.sent_on(handover),
+        maatje=handovers.maatje_for_receiver(db.session, current_user, handover),
+    ), status
 
 
 @bp.route("/handovers/<int:handover_id>/<action>", methods=["POST"])
@@ -145,18 +150,44 @@ def act(handover_id: int, action: str):
                 by=current_user,
                 today=today(),
                 receiver_name=form.receiver_name.data or "",
+                receiver_phone=form.receiver_phone.data or "",
+                receiver_email=form.receiver_email.data or "",
                 note=form.note.data or "",
             )
         except RuleViolation as error:
             show_violation(form, error)
         else:
             db.session.commit()
-            flash(_("Handover updated."), "success")
+            flash(_done_message(handover), "success")
             return redirect(url_for("handovers.detail", handover_id=handover.id))
     handover = or_404(access.handover(db.session, current_user, handover_id))
-    return render_template(
-        "handovers/detail.html",
-        handover=handover,
-        form=form,
-        actions=handovers.actions_for(current_user, handover),
-    ), 422
+    return _render_detail(handover, form, 422)
+
+
+def _done_message(handover: Handover) -> str:
+    """Say what happened, and who hears of it."""
+    name = handover.resident.first_name
+    messages = {
+        handovers.ACCEPTED: _(
+            "You accepted the handover of %(name)s; %(sender)s sees %(contact)s as the contact"
+            " person.",
+            name=name,
+            sender=handover.sender.name,
+            contact=handover.receiver_name,
+        ),
+        handovers.DECLINED: _(
+            "You declined the handover of %(name)s; %(sender)s is told why.",
+            name=name,
+            sender=handover.sender.name,
+        ),
+        handovers.FIRST_CONTACT: _(
+            "First contact with %(name)s is recorded; the handover no longer waits.", name=name
+        ),
+        handovers.COMPLETED: _("The handover of %(name)s is completed.", name=name),
+        handovers.RETURNED: _(
+            "You returned the handover of %(name)s; %(sender)s is told why.",
+            name=name,
+            sender=handover.sender.name,
+        ),
+    }
+    return messages[handover.status]

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField, database_id
-from maatjes.blueprints.forms import Form
+from maatjes.blueprints.forms import Form, PhoneField
 
 RESIDENT_LANGUAGE_HINT = _l(
     "In order of preference, ISO 639 codes separated by commas: nl, en, srn (Sranantongo), pap"
@@ -22,7 +22,7 @@ RESIDENT_LANGUAGE_HINT = _l(
 class ResidentForm(Form):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
-    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
+    phone = PhoneField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
     area = SelectField(_l("Area"), coerce=int)
     neighbourhood = StringField(
         _l("Neighbourhood"),

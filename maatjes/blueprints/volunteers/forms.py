@@ -3,7 +3,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from maatjes.blueprints.fields import LanguageListField, MultiCheckboxField
-from maatjes.blueprints.forms import Form
+from maatjes.blueprints.forms import Form, PhoneField
 
 LANGUAGE_HINT = _l(
     "ISO 639 codes, separated by commas, for example: nl, en, srn (Sranantongo), pap"
@@ -14,7 +14,7 @@ LANGUAGE_HINT = _l(
 class VolunteerForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     organisation = SelectField(_l("Member organisation"), coerce=int)
-    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
+    phone = PhoneField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
     email = EmailField(
         _l("E-mail address"),
         validators=[
