@@ -71,3 +71,36 @@ def show_violation(form: FlaskForm | None, error: RuleViolation) -> None:
         form.form_errors.append(str(error.message))
     else:
         flash(str(error.message), "danger")
+
+
+CONFIRMED = "confirmed"
+
+
+def confirmed() -> bool:
+    """Whether the user already answered "yes" on the confirmation page of this action."""
+    from flask import request
+
+    return request.form.get(CONFIRMED) == "1"
+
+
+def confirmation_page(question: str, explanation: str, yes: str, back: str):
+    """Ask before an action that is hard to undo, without JavaScript: the same POST again, with
+    everything the user sent as hidden fields and ``confirmed=1``. Whatever the action changed
+    while being checked is rolled back first, so nothing happens until the user says yes."""
+    from flask import render_template, request
+
+    db.session.rollback()
+    fields = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in ("csrf_token", CONFIRMED)
+    ]
+    return render_template(
+        "confirm.html",
+        question=question,
+        explanation=explanation,
+        yes=yes,
+        back=back,
+        fields=fields,
+        action=request.path,
+    )

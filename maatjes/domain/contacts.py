@@ -97,6 +97,21 @@ def log_contact(session: Session, match: Match, data: ContactInput, *, by: User,
     return contact
 
 
+DEFAULT_KIND = "phone"
+
+
+def usual_kind(session: Session, user: User) -> str:
+    """The kind of the contact this user logged last (most volunteers keep to one), else a
+    phone call."""
+    kind = session.scalar(
+        select(Contact.kind)
+        .where(Contact.logged_by_id == user.id)
+        .order_by(Contact.created_at.desc(), Contact.id.desc())
+        .limit(1)
+    )
+    return kind if kind in CONTACT_KINDS else DEFAULT_KIND
+
+
 def mark_attention_handled(session: Session, contact: Contact) -> None:
     if contact.needs_attention and contact.attention_handled_at is None:
         contact.attention_handled_at = utcnow()

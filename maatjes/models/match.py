@@ -69,6 +69,7 @@ class Contact(Base):
         CheckConstraint("stress_score BETWEEN 1 AND 10", name="stress_score"),
         CheckConstraint("duration_minutes BETWEEN 1 AND 1440", name="duration_minutes"),
         Index("ix_contacts_match_day", "match_id", "contact_on"),
+        Index("ix_contacts_logged_by_created", "logged_by_id", "created_at"),
         # The lead's "flagged for your attention": only the few unhandled flags are indexed.
         Index(
             "ix_contacts_flagged_open",

@@ -24,6 +24,7 @@ def upgrade():
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('updated_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('updated_by_id', sa.Integer(), nullable=True))
+        batch_op.create_index('ix_contacts_logged_by_created', ['logged_by_id', 'created_at'], unique=False)
         batch_op.create_index('ix_contacts_flagged_open', ['contact_on'], unique=False, sqlite_where=sa.text('needs_attention AND attention_handled_at IS NULL'), postgresql_where=sa.text('needs_attention AND attention_handled_at IS NULL'))
         batch_op.create_foreign_key(batch_op.f('fk_contacts_updated_by_id_users'), 'users', ['updated_by_id'], ['id'])
 
@@ -92,6 +93,7 @@ def downgrade():
 
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_contacts_updated_by_id_users'), type_='foreignkey')
+        batch_op.drop_index('ix_contacts_logged_by_created')
         batch_op.drop_index('ix_contacts_flagged_open', sqlite_where=sa.text('needs_attention AND attention_handled_at IS NULL'), postgresql_where=sa.text('needs_attention AND attention_handled_at IS NULL'))
         batch_op.drop_column('updated_by_id')
         batch_op.drop_column('updated_at')

@@ -289,7 +289,9 @@ def test_calendar_feed_stops_when_the_account_is_blocked(app):
     assert app.test_client().get(path).status_code == 200
     lead = app.test_client()
     login(lead, ids["lead"])
-    blocked = lead.post(f"/users/{ids['volunteer_user']}/active", data={"active": "0"})
+    blocked = lead.post(
+        f"/users/{ids['volunteer_user']}/active", data={"active": "0", "confirmed": "1"}
+    )
     assert blocked.status_code == 302
     assert app.test_client().get(path).status_code == 404
     lead.post(f"/users/{ids['volunteer_user']}/active", data={"active": "1"})

@@ -309,7 +309,9 @@ def test_ending_a_match_early_needs_a_reason_through_the_page(app):
     response = client.post(f"/matches/{match_id}/end", data=data)
     assert response.status_code == 422
     assert "This match has run 0 of the 13 weeks (the minimum is reached on" in text(response)
-    response = client.post(f"/matches/{match_id}/end", data={**data, "reason": "Moved to Almere"})
+    response = client.post(
+        f"/matches/{match_id}/end", data={**data, "reason": "Moved to Almere", "confirmed": "1"}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Match, match_id).outcome == "moved"
@@ -342,9 +344,13 @@ def test_a_lead_cannot_reset_or_block_another_lead(app):
     english(client)
     page = text(client.get("/users/"))
     assert f"/users/{other_id}/link" not in page and f"/users/{other_id}/active" not in page
-    response = client.post(f"/users/{other_id}/link", follow_redirects=True)
+    response = client.post(
+        f"/users/{other_id}/link", data={"confirmed": "1"}, follow_redirects=True
+    )
     assert "Only pact support staff" in text(response)
-    response = client.post(f"/users/{other_id}/active", data={"active": "0"}, follow_redirects=True)
+    response = client.post(
+        f"/users/{other_id}/active", data={"active": "0", "confirmed": "1"}, follow_redirects=True
+    )
     assert "You cannot change this account." in text(response)
     with app.app_context():
         other = db.session.get(User, other_id)
@@ -372,7 +378,9 @@ def test_a_match_whose_intake_is_ahead_is_cancelled_through_the_page(app):
     response = client.post(f"/matches/{match_id}/end", data=data)
     assert response.status_code == 422
     assert "This match has not started yet. Say why it is cancelled." in text(response)
-    response = client.post(f"/matches/{match_id}/end", data={**data, "reason": "Found help"})
+    response = client.post(
+        f"/matches/{match_id}/end", data={**data, "reason": "Found help", "confirmed": "1"}
+    )
     assert response.status_code == 302
     with app.app_context():
         match = db.session.get(Match, match_id)

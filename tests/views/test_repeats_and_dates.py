@@ -129,7 +129,9 @@ def test_a_step_on_a_handover_that_another_user_closed_says_so(app):
         db.session.commit()
         handover_id, first_id, second_id = handover.id, first.id, second.id
     a, b = _client(app, first_id), _client(app, second_id)
-    decline = a.post(f"/handovers/{handover_id}/decline", data={"note": "No capacity"})
+    decline = a.post(
+        f"/handovers/{handover_id}/decline", data={"note": "No capacity", "confirmed": "1"}
+    )
     assert decline.status_code == 302
     response = b.post(
         f"/handovers/{handover_id}/accept",

@@ -10,7 +10,7 @@ from maatjes.domain import handovers
 from maatjes.domain.clock import local_today
 from maatjes.domain.handovers import HandoverInput
 from maatjes.extensions import db
-from maatjes.models import Handover, Role, Volunteer
+from maatjes.models import Handover, Match, Role, User, Volunteer
 from tests.builders import (
     login,
     make_area,
@@ -171,3 +171,166 @@ def test_a_volunteer_with_the_phone_abc_is_refused_on_the_form(app):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Volunteer.phone)) == "+5978123456"
+
+
+# --- item 1: no role preselected; a lead or admin account is confirmed ---------------------
+
+
+def test_no_role_is_preselected_and_a_lead_account_asks_for_confirmation(app):
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        db.session.commit()
+    lead = _client(app, lead_id)
+    page = text(lead.get("/users/new"))
+    role_select = re.search(r'<select[^>]*name="role".*?</select>', page, re.S).group(0)
+    assert "selected" not in role_select
+    assert 'value="" ' in role_select or 'value=""' in role_select
+    data = {"name": "Piet", "email": "piet@example.org", "area": "0"}
+    missing = lead.post("/users/new", data={**data, "role": ""})
+    assert missing.status_code == 422 and "Choose a role." in text(missing)
+    asked = lead.post("/users/new", data={**data, "role": "lead"})
+    assert asked.status_code == 422
+    assert 'id="confirm-staff"' in text(asked) and "sees every resident" in text(asked)
+    assert 'value="Piet"' in text(asked)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "piet@example.org")) is None
+    done = lead.post("/users/new", data={**data, "role": "lead", "confirm_staff": "y"})
+    assert done.status_code == 200 and "/password/" in text(done)
+    volunteer = lead.post(
+        "/users/new",
+        data={"name": "Vera", "email": "v@example.org", "area": "0", "role": "volunteer"},
+    )
+    assert volunteer.status_code == 200 and 'id="confirm-staff"' not in text(volunteer)
+    with app.app_context():
+        assert (
+            db.session.scalar(select(User.role).where(User.email == "piet@example.org")) == "lead"
+        )
+
+
+# --- item 4: the contact kind is preselected (two taps from home) --------------------------
+
+
+def test_the_contact_form_preselects_the_volunteers_last_kind_else_a_phone_call(app):
+    today = local_today()
+    with app.app_context():
+        match = make_match(build_volunteer(), make_resident(), started_on=today - timedelta(days=3))
+        db.session.commit()
+        match_id, user_id = match.id, match.volunteer.user_id
+    client = _client(app, user_id)
+    url = f"/matches/{match_id}/contacts/new"
+    assert re.search(r'value="phone"[^>]*checked|checked[^>]*value="phone"', text(client.get(url)))
+    client.post(url, data={"contact_on": today.isoformat(), "kind": "visit"})
+    page = text(client.get(url))
+    assert re.search(r'value="visit"[^>]*checked|checked[^>]*value="visit"', page)
+    assert not re.search(r'value="phone"[^>]*checked', page)
+
+
+# --- item 5: no outcome preselected; outcome and reason shown ------------------------------
+
+
+def test_ending_a_match_has_no_preselected_outcome_and_shows_outcome_and_reason(app):
+    today = local_today()
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        match = make_match(
+            build_volunteer(), make_resident(first_name="Kwame"), started_on=today - timedelta(30)
+        )
+        db.session.commit()
+        match_id, resident_id = match.id, match.resident_id
+    lead = _client(app, lead_id)
+    page = text(lead.get(f"/matches/{match_id}"))
+    outcome_select = re.search(r'<select[^>]*name="outcome".*?</select>', page, re.S).group(0)
+    assert "selected" not in outcome_select
+    data = {"ended_on": today.isoformat(), "reason": "Moved to Almere"}
+    missing = lead.post(f"/matches/{match_id}/end", data={**data, "outcome": ""})
+    assert missing.status_code == 422 and "Choose an outcome." in text(missing)
+    ask = lead.post(f"/matches/{match_id}/end", data={**data, "outcome": "moved"})
+    assert ask.status_code == 200 and 'id="confirm-yes"' in text(ask)
+    with app.app_context():
+        assert db.session.get(Match, match_id).ended_on is None  # nothing happened yet
+    assert 'name="reason" value="Moved to Almere"' in text(ask)
+    done = lead.post(
+        f"/matches/{match_id}/end", data={**data, "outcome": "moved", "confirmed": "1"}
+    )
+    assert done.status_code == 302
+    for url in (f"/matches/{match_id}", f"/residents/{resident_id}", "/lead/"):
+        page = text(lead.get(url))
+        assert 'data-outcome="moved"' in page and "Moved to Almere" in page, url
+    overview = text(lead.get("/lead/"))
+    assert 'id="ended-early"' in overview and "Kwame" in overview
+
+
+# --- item 9: the waiting total says why the rows add up to more --------------------------
+
+
+def test_the_waiting_total_explains_residents_counted_under_two_languages(app):
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        make_resident(("tw", "en"))
+        make_resident(("tr",))
+        db.session.commit()
+    page = text(_client(app, lead_id).get("/lead/"))
+    assert "2 residents wait in all." in page
+    assert "counted under both" in page
+
+
+# --- item 13: confirmations without JavaScript ------------------------------------------
+
+
+def test_blocking_and_a_new_password_link_are_confirmed_first(app):
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        other = make_user(Role.VOLUNTEER, name="Vera Volunteer")
+        other.password_hash = "x"
+        db.session.commit()
+        other_id = other.id
+    lead = _client(app, lead_id)
+    ask = lead.post(f"/users/{other_id}/active", data={"active": "0"})
+    assert ask.status_code == 200 and "Block the account of Vera Volunteer?" in text(ask)
+    assert '<input type="hidden" name="active" value="0">' in text(ask)
+    with app.app_context():
+        assert db.session.get(User, other_id).active
+    lead.post(f"/users/{other_id}/active", data={"active": "0", "confirmed": "1"})
+    with app.app_context():
+        assert not db.session.get(User, other_id).active
+    unblock = lead.post(f"/users/{other_id}/active", data={"active": "1"})  # no question
+    assert unblock.status_code == 302
+    ask = lead.post(f"/users/{other_id}/link")
+    assert ask.status_code == 200 and "Make a new password link for Vera Volunteer?" in text(ask)
+    with app.app_context():
+        assert db.session.get(User, other_id).password_token_hash is None
+    made = lead.post(f"/users/{other_id}/link", data={"confirmed": "1"})
+    assert "/password/" in text(made)
+
+
+def test_declining_a_handover_is_confirmed_and_keeps_the_reason(app):
+    ids = _handover_with_maatje(app)
+    team = _client(app, ids["team"])
+    url = f"/handovers/{ids['handover']}/decline"
+    no_reason = team.post(url, data={"note": ""})
+    assert no_reason.status_code == 422 and "Give a reason." in text(no_reason)
+    ask = team.post(url, data={"note": "No capacity this month"})
+    assert ask.status_code == 200 and "Decline the handover of Ama?" in text(ask)
+    with app.app_context():
+        assert db.session.get(Handover, ids["handover"]).status == "sent"
+    done = team.post(url, data={"note": "No capacity this month", "confirmed": "1"})
+    assert done.status_code == 302
+    with app.app_context():
+        handover = db.session.get(Handover, ids["handover"])
+        assert handover.status == "declined" and handover.decline_reason == "No capacity this month"
+
+
+# --- item 14: the handover form from the volunteer's home and the match page -------------
+
+
+def test_the_handover_form_is_one_tap_from_home_and_the_match_page(app):
+    today = local_today()
+    with app.app_context():
+        match = make_match(build_volunteer(), make_resident(), started_on=today)
+        db.session.commit()
+        match_id, resident_id, user_id = match.id, match.resident_id, match.volunteer.user_id
+    client = _client(app, user_id)
+    link = f'href="/residents/{resident_id}/handover"'
+    assert link in text(client.get("/me"))
+    assert link in text(client.get(f"/matches/{match_id}"))
+    assert client.get(f"/residents/{resident_id}/handover").status_code == 200

@@ -4,7 +4,15 @@ from flask_login import current_user
 from sqlalchemy import case
 from sqlalchemy.orm import joinedload
 
-from maatjes.blueprints import audit_view, or_404, roles_required, show_violation, today
+from maatjes.blueprints import (
+    audit_view,
+    confirmation_page,
+    confirmed,
+    or_404,
+    roles_required,
+    show_violation,
+    today,
+)
 from maatjes.blueprints.handovers.forms import ActionForm, HandoverForm, ReferralForm
 from maatjes.domain import access, consent, handovers, residents
 from maatjes.domain.errors import RuleViolation
@@ -157,6 +165,16 @@ def act(handover_id: int, action: str):
         except RuleViolation as error:
             show_violation(form, error)
         else:
+            if action == "decline" and not confirmed():
+                return confirmation_page(
+                    _("Decline the handover of %(name)s?", name=handover.resident.first_name),
+                    _(
+                        "%(sender)s is told that you declined it, with your reason.",
+                        sender=handover.sender.name,
+                    ),
+                    _("Yes, decline"),
+                    url_for("handovers.detail", handover_id=handover.id),
+                )
             db.session.commit()
             flash(_done_message(handover), "success")
             return redirect(url_for("handovers.detail", handover_id=handover.id))

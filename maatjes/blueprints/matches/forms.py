@@ -33,7 +33,9 @@ class ContactForm(Form):
 
 class EndMatchForm(Form):
     ended_on = DateField(_l("End date"), validators=[Optional()])  # the rules say when it is needed
-    outcome = SelectField(_l("Outcome"))
+    outcome = SelectField(
+        _l("Outcome"), validators=[InputRequired(message=_l("Choose an outcome."))]
+    )
     reason = TextAreaField(
         _l("Reason or remarks"),
         validators=[Length(max=1000)],

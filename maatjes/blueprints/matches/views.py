@@ -4,12 +4,21 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from maatjes.blueprints import audit_view, or_404, roles_required, show_violation, today
+from maatjes.blueprints import (
+    audit_view,
+    confirmation_page,
+    confirmed,
+    or_404,
+    roles_required,
+    show_violation,
+    today,
+)
 from maatjes.blueprints.matches.forms import ContactForm, EndMatchForm
 from maatjes.domain import access, contacts, weeks
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.matching import end_match
 from maatjes.extensions import db
+from maatjes.formatting import label
 from maatjes.labels import choices
 from maatjes.models import Contact, Role
 
@@ -27,7 +36,8 @@ def _strip(match):
 
 def _end_form() -> EndMatchForm:
     form = EndMatchForm()
-    form.outcome.choices = choices("outcome")
+    # No outcome is preselected: the lead chooses one on purpose.
+    form.outcome.choices = [("", _("Choose an outcome…"))] + choices("outcome")
     if not form.is_submitted():
         form.ended_on.data = today()
     return form
@@ -69,6 +79,8 @@ def log_contact(match_id: int):
     form.topics.choices = choices("need")
     if not form.is_submitted():
         form.contact_on.data = today()
+        # Two taps from home: "log contact", "save". The kind the volunteer used last is chosen.
+        form.kind.data = contacts.usual_kind(db.session, current_user)
     if form.validate_on_submit():
         data = contacts.ContactInput(
             contact_on=form.contact_on.data,
@@ -113,6 +125,20 @@ def end(match_id: int):
         except RuleViolation as error:
             show_violation(form, error)
         else:
+            if not confirmed():
+                return confirmation_page(
+                    _(
+                        "End the match of %(volunteer)s and %(name)s?",
+                        volunteer=match.volunteer.name,
+                        name=match.resident.first_name,
+                    ),
+                    _(
+                        "Outcome: %(outcome)s. No contacts can be logged after this.",
+                        outcome=label("outcome", match.outcome),
+                    ),
+                    _("Yes, end the match"),
+                    url_for("matches.detail", match_id=match.id),
+                )
             db.session.commit()
             flash(_("The match has ended."), "success")
             return redirect(url_for("matches.detail", match_id=match.id))

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from maatjes.blueprints.forms import Form
@@ -16,10 +16,14 @@ class UserForm(Form):
         ],
         description=_l("Used to log in. No e-mail is sent."),
     )
-    role = SelectField(_l("Role"), validators=[DataRequired()])
+    # No role is preselected: one missed tap must not make a volunteer a project lead.
+    role = SelectField(_l("Role"), validators=[DataRequired(message=_l("Choose a role."))])
     area = SelectField(
         _l("Area"),
         coerce=int,
         description=_l("Only for buurtteam staff and Linking Pins."),
+    )
+    confirm_staff = BooleanField(
+        _l("Yes: this person may see every resident, volunteer and contact")
     )
     submit = SubmitField(_l("Create account"))

@@ -3,12 +3,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from maatjes.blueprints import or_404, roles_required, show_violation
+from maatjes.blueprints import (
+    confirmation_page,
+    confirmed,
+    or_404,
+    roles_required,
+    show_violation,
+)
 from maatjes.blueprints.users.forms import UserForm
 from maatjes.domain import accounts
 from maatjes.domain.clock import now_utc
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
+from maatjes.formatting import label
 from maatjes.labels import choices
 from maatjes.models import Area, Role, User
 
@@ -35,9 +42,19 @@ def index():
 def new():
     form = UserForm()
     roles = Role.ALL if current_user.role == Role.ADMIN else Role.ALL[1:]
-    form.role.choices = choices("role", roles)
+    form.role.choices = [("", _("Choose a role…"))] + choices("role", roles)
     areas = db.session.scalars(select(Area).order_by(Area.name)).all()
     form.area.choices = [(0, "—")] + [(a.id, a.name) for a in areas]
+    asks_confirmation = form.is_submitted() and form.role.data in Role.STAFF
+    if asks_confirmation and not form.confirm_staff.data and form.validate():
+        form.confirm_staff.errors = [
+            _(
+                "This account (%(role)s) sees every resident. Tick the box to confirm, or"
+                " choose another role.",
+                role=label("role", form.role.data),
+            )
+        ]
+        return render_template("users/new.html", form=form, confirm=True), 422
     if form.validate_on_submit():
         try:
             user, token = accounts.create_user(
@@ -55,7 +72,8 @@ def new():
         else:
             db.session.commit()
             return render_template("users/link.html", user=user, link=_link(token))
-    return render_template("users/new.html", form=form)
+    status = 422 if form.is_submitted() else 200
+    return render_template("users/new.html", form=form, confirm=asks_confirmation), status
 
 
 def _link_hours() -> int:
@@ -71,6 +89,17 @@ def new_link(user_id: int):
     if not accounts.may_manage(current_user, user):
         flash(_("Only pact support staff can do this for staff accounts."), "danger")
         return redirect(url_for("users.index"))
+    if not confirmed():
+        return confirmation_page(
+            _("Make a new password link for %(name)s?", name=user.name),
+            _(
+                "Their current password and any earlier link stop working. Give the new link to"
+                " %(name)s in person or by phone.",
+                name=user.name,
+            ),
+            _("Yes, make a new link"),
+            url_for("users.index"),
+        )
     token = accounts.issue_password_link(user, now=_now(), link_hours=_link_hours())
     db.session.commit()
     return render_template("users/link.html", user=user, link=_link(token), reset=True)
@@ -80,11 +109,26 @@ def new_link(user_id: int):
 @roles_required(*Role.STAFF)
 def toggle_active(user_id: int):
     user = or_404(db.session.get(User, user_id))
+    active = request.form.get("active") == "1"
     try:
-        accounts.set_active(db.session, current_user, user, request.form.get("active") == "1")
+        accounts.set_active(db.session, current_user, user, active)
     except RuleViolation as error:
         flash(error.message, "danger")
     else:
+        if not active and not confirmed():
+            return confirmation_page(
+                _("Block the account of %(name)s?", name=user.name),
+                _(
+                    "%(name)s is logged out everywhere at once and cannot log in until the"
+                    " account is unblocked.",
+                    name=user.name,
+                ),
+                _("Yes, block the account"),
+                url_for("users.index"),
+            )
         db.session.commit()
-        flash(_("Account updated."), "success")
+        if active:
+            flash(_("The account of %(name)s is unblocked.", name=user.name), "success")
+        else:
+            flash(_("The account of %(name)s is blocked.", name=user.name), "success")
     return redirect(url_for("users.index"))
