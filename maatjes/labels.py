@@ -37,6 +37,7 @@ LABELS = {
         "buurtteam": _l("Continued at the buurtteam"),
         "resident_stopped": _l("Resident stopped"),
         "moved": _l("Resident moved"),
+        "transferred": _l("Transferred to another maatje"),
         "other": _l("Other"),
     },
     "training_kind": {

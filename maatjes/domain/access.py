@@ -20,12 +20,14 @@ def volunteer_for(session: Session, user: User) -> Volunteer | None:
 
 
 def _supports(user: User):
-    """SQL: the resident has an active match with this user's volunteer record."""
+    """SQL: the resident has an active match with this user's volunteer record, and the
+    volunteer is active (an inactive volunteer sees no resident from the next request on)."""
     return exists().where(
         Match.resident_id == Resident.id,
         Match.ended_on.is_(None),
         Match.volunteer_id == Volunteer.id,
         Volunteer.user_id == user.id,
+        Volunteer.active.is_(True),
     )
 
 
@@ -44,7 +46,7 @@ def matches_query(user: User) -> Select[tuple[Match]]:
         return query
     if user.role == Role.VOLUNTEER:
         return query.join(Volunteer, Volunteer.id == Match.volunteer_id).where(
-            Volunteer.user_id == user.id
+            Volunteer.user_id == user.id, Volunteer.active.is_(True)
         )
     return query.where(false())
 
@@ -62,7 +64,8 @@ def handovers_query(user: User) -> Select[tuple[Handover]]:
             Match.volunteer_id == Volunteer.id,
             Volunteer.user_id == user.id,
         )
-        return query.where(or_(Handover.sender_id == user.id, supports))
+        is_active = exists().where(Volunteer.user_id == user.id, Volunteer.active.is_(True))
+        return query.where(is_active, or_(Handover.sender_id == user.id, supports))
     return query.where(false())
 
 
@@ -98,4 +101,4 @@ def may_hand_over(session: Session, user: User, target: Resident) -> bool:
 def may_see_contacts(user: User, target: Match) -> bool:
     if user.role in Role.STAFF:
         return True
-    return target.volunteer.user_id == user.id
+    return target.volunteer.user_id == user.id and target.volunteer.active

@@ -18,6 +18,7 @@ from maatjes.domain import contacts, weeks
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.training import matchable_clause, require_matchable
 from maatjes.models import OUTCOMES, Match, Resident, ResidentLanguage, User, Volunteer
+from maatjes.models.match import ENDING_OUTCOMES, TRANSFERRED
 from maatjes.models.volunteer import volunteer_languages
 
 MAX_ACTIVE_RESIDENTS = 2
@@ -186,6 +187,7 @@ def end_match(
     reason: str,
     needs_new_maatje: bool,
     today: date,
+    transferring: bool = False,
 ) -> None:
     """End a match with an outcome; before the 13-week minimum a reason is required.
 
@@ -214,7 +216,7 @@ def end_match(
             _l("A contact was logged after this date. The end date cannot be before it."),
             field="ended_on",
         )
-    if outcome not in OUTCOMES:
+    if outcome not in (ENDING_OUTCOMES if not transferring else OUTCOMES):
         raise RuleViolation(_l("Choose an outcome."), field="outcome")
     if not weeks.minimum_reached(match.started_on, ended_on) and not reason:
         raise RuleViolation(
@@ -290,3 +292,48 @@ def caseloads(session: Session) -> list[tuple[Volunteer, int, bool]]:
             .order_by(Volunteer.name)
         )
     ]
+
+
+def transfer_match(
+    session: Session,
+    match: Match,
+    *,
+    volunteer_id: int,
+    started_on: date,
+    reason: str,
+    by: User,
+    today: date,
+) -> Match:
+    """The resident goes on with another maatje: the old match ends today with the outcome
+    "transferred" and the reason, and a new match starts with the chosen volunteer (same rules
+    as any match: training, language, room). Callers lock the old match row."""
+    if not match.is_active:
+        raise RuleViolation(_l("This match has already ended."))
+    reason = reason.strip()
+    if not reason:
+        raise RuleViolation(_l("Say why the resident goes to another maatje."), field="reason")
+    if volunteer_id == match.volunteer_id:
+        raise RuleViolation(_l("Choose another volunteer."), field="volunteer")
+    if started_on < today:
+        raise RuleViolation(
+            _l("The new match starts today or later (the old one ends today)."),
+            field="started_on",
+        )
+    end_match(
+        session,
+        match,
+        ended_on=max(today, match.started_on),
+        outcome=TRANSFERRED,
+        reason=reason,
+        needs_new_maatje=True,
+        today=max(today, match.started_on),
+        transferring=True,
+    )
+    return assign_resident(
+        session,
+        volunteer_id=volunteer_id,
+        resident=match.resident,
+        started_on=started_on,
+        by=by,
+        today=today,
+    )

@@ -58,6 +58,29 @@ def find_duplicate(session: Session, data: VolunteerInput) -> Volunteer | None:
     return None
 
 
+def _check_may_stop(session: Session, volunteer: Volunteer) -> None:
+    """A volunteer who stops first hands on their residents: each active match is ended or
+    transferred to another maatje by the lead."""
+    from maatjes.models import Match, Resident
+
+    names = session.scalars(
+        select(Resident.first_name)
+        .join(Match, Match.resident_id == Resident.id)
+        .where(Match.volunteer_id == volunteer.id, Match.ended_on.is_(None))
+        .order_by(Resident.first_name)
+    ).all()
+    if names:
+        raise RuleViolation(
+            _l(
+                "%(name)s still supports %(residents)s. End or transfer each match first (on"
+                " the volunteer's page), then mark them inactive.",
+                name=volunteer.name,
+                residents=", ".join(names),
+            ),
+            field="active",
+        )
+
+
 def save_volunteer(
     session: Session,
     volunteer: Volunteer | None,
@@ -105,6 +128,8 @@ def save_volunteer(
             )
         volunteer = Volunteer()
         session.add(volunteer)
+    if volunteer.id is not None and volunteer.active and not data.active:
+        _check_may_stop(session, volunteer)
     volunteer.name = data.name.strip()
     volunteer.organisation = data.organisation
     volunteer.phone = data.phone

@@ -8,7 +8,10 @@ from maatjes.models.resident import Resident
 from maatjes.models.user import User
 from maatjes.models.volunteer import Volunteer
 
-OUTCOMES = ("goals_reached", "buurtteam", "resident_stopped", "moved", "other")
+# How a match ends. "transferred" is set by a transfer to another maatje, never chosen directly.
+TRANSFERRED = "transferred"
+ENDING_OUTCOMES = ("goals_reached", "buurtteam", "resident_stopped", "moved", "other")
+OUTCOMES = (*ENDING_OUTCOMES, TRANSFERRED)
 CONTACT_KINDS = ("phone", "visit", "video", "message", "appointment")
 
 _ACTIVE = text("ended_on IS NULL")

@@ -171,6 +171,7 @@ MATRIX = {
         ("POST", "/matches/{m_other}/contacts/new", OTHER_CASE),
     ],
     "matches.end": [("POST", "/matches/{m_own}/end", STAFF)],
+    "matches.transfer": [("GET", "/matches/{m_own}/transfer", STAFF)],
     "matches.attention_handled": [("POST", "/matches/contacts/{contact}/handled", STAFF)],
     "handovers.index": [("GET", "/handovers", LOGGED_IN)],
     "handovers.new": [

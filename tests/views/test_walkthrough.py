@@ -334,3 +334,85 @@ def test_the_handover_form_is_one_tap_from_home_and_the_match_page(app):
     assert link in text(client.get("/me"))
     assert link in text(client.get(f"/matches/{match_id}"))
     assert client.get(f"/residents/{resident_id}/handover").status_code == 200
+
+
+# --- item 8: an inactive volunteer loses access; stopping first ends or transfers -------
+
+
+def test_an_inactive_volunteer_loses_access_and_stopping_needs_each_match_handed_on(app):
+    today = local_today()
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        leaving = build_volunteer(("tw",), name="Kwasi Leaving")
+        taking_over = build_volunteer(("tw",), name="Abena Taking")
+        resident = make_resident(("tw",), first_name="Yaw")
+        match = make_match(leaving, resident, started_on=today - timedelta(days=30))
+        db.session.commit()
+        ids = dict(
+            match=match.id,
+            resident=resident.id,
+            leaving=leaving.id,
+            leaving_user=leaving.user_id,
+            taking=taking_over.id,
+            org=leaving.organisation_id,
+        )
+    volunteer = _client(app, ids["leaving_user"])
+    assert volunteer.get(f"/matches/{ids['match']}").status_code == 200
+    lead = _client(app, lead_id)
+    edit = volunteer_form(ids["org"], name="Kwasi Leaving", languages="tw")
+    edit.pop("active")  # unticked
+    refused = lead.post(f"/volunteers/{ids['leaving']}/edit", data=edit)
+    assert "Kwasi Leaving still supports Yaw. End or transfer each match first" in text(refused)
+    with app.app_context():
+        assert db.session.get(Volunteer, ids["leaving"]).active
+    page = text(lead.get(f"/volunteers/{ids['leaving']}"))
+    assert f'href="/matches/{ids["match"]}/transfer"' in page
+    form = text(lead.get(f"/matches/{ids['match']}/transfer"))
+    assert "Abena Taking" in form and 'value="' + str(ids["taking"]) + '"' in form
+    no_reason = lead.post(
+        f"/matches/{ids['match']}/transfer",
+        data={"volunteer": ids["taking"], "started_on": today.isoformat(), "reason": ""},
+    )
+    assert no_reason.status_code == 422 and "Give a reason." in text(no_reason)
+    moved = lead.post(
+        f"/matches/{ids['match']}/transfer",
+        data={
+            "volunteer": ids["taking"],
+            "started_on": today.isoformat(),
+            "reason": "Kwasi stops as a volunteer",
+        },
+    )
+    assert moved.status_code == 302
+    with app.app_context():
+        old = db.session.get(Match, ids["match"])
+        assert old.outcome == "transferred" and old.end_reason == "Kwasi stops as a volunteer"
+        new = db.session.scalar(
+            select(Match).where(Match.resident_id == ids["resident"], Match.ended_on.is_(None))
+        )
+        assert new.volunteer_id == ids["taking"]
+    assert lead.post(f"/volunteers/{ids['leaving']}/edit", data=edit).status_code == 302
+    with app.app_context():
+        assert not db.session.get(Volunteer, ids["leaving"]).active
+
+
+def test_a_volunteer_marked_inactive_sees_no_residents_matches_or_contacts(app):
+    today = local_today()
+    with app.app_context():
+        volunteer = build_volunteer(name="Esi Gone")
+        match = make_match(volunteer, make_resident(), started_on=today - timedelta(days=10))
+        db.session.commit()
+        match_id, resident_id, user_id = match.id, match.resident_id, volunteer.user_id
+    client = _client(app, user_id)
+    assert client.get(f"/matches/{match_id}").status_code == 200
+    with app.app_context():
+        # the lead's own screen refuses this with active matches; the rule holds for any path
+        gone = db.session.scalar(select(Volunteer).where(Volunteer.user_id == user_id))
+        gone.active = False
+        db.session.commit()
+    for url in (
+        f"/matches/{match_id}",
+        f"/matches/{match_id}/contacts/new",
+        f"/residents/{resident_id}",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert f"/matches/{match_id}" not in text(client.get("/me"))

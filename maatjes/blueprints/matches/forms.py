@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from maatjes.blueprints.fields import MultiCheckboxField
+from maatjes.blueprints.fields import MultiCheckboxField, database_id
 from maatjes.blueprints.forms import Form
 
 
@@ -45,3 +45,18 @@ class EndMatchForm(Form):
         _l("The resident needs a new maatje (back on the waiting list)")
     )
     submit = SubmitField(_l("End match"))
+
+
+class TransferForm(Form):
+    volunteer = RadioField(
+        _l("New maatje"),
+        coerce=int,
+        validate_choice=False,  # the rules decide, with a message that says why
+        validators=[InputRequired(message=_l("Choose a volunteer.")), database_id],
+    )
+    started_on = DateField(_l("Start with the new maatje"), validators=[InputRequired()])
+    reason = TextAreaField(
+        _l("Why the resident goes to another maatje"),
+        validators=[InputRequired(message=_l("Give a reason.")), Length(max=1000)],
+    )
+    submit = SubmitField(_l("Transfer"))

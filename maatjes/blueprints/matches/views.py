@@ -13,14 +13,15 @@ from maatjes.blueprints import (
     show_violation,
     today,
 )
-from maatjes.blueprints.matches.forms import ContactForm, EndMatchForm
-from maatjes.domain import access, contacts, weeks
+from maatjes.blueprints.matches.forms import ContactForm, EndMatchForm, TransferForm
+from maatjes.domain import access, contacts, matching, weeks
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.matching import end_match
 from maatjes.extensions import db
 from maatjes.formatting import label
 from maatjes.labels import choices
 from maatjes.models import Contact, Role
+from maatjes.models.match import ENDING_OUTCOMES
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
@@ -37,7 +38,7 @@ def _strip(match):
 def _end_form() -> EndMatchForm:
     form = EndMatchForm()
     # No outcome is preselected: the lead chooses one on purpose.
-    form.outcome.choices = [("", _("Choose an outcome…"))] + choices("outcome")
+    form.outcome.choices = [("", _("Choose an outcome…"))] + choices("outcome", ENDING_OUTCOMES)
     if not form.is_submitted():
         form.ended_on.data = today()
     return form
@@ -144,6 +145,59 @@ def end(match_id: int):
             return redirect(url_for("matches.detail", match_id=match.id))
     match = or_404(access.match(db.session, current_user, match_id))
     return _render_detail(match, form, 422)
+
+
+@bp.route("/<int:match_id>/transfer", methods=["GET", "POST"])
+@roles_required(*Role.STAFF)
+def transfer(match_id: int):
+    """The resident goes on with another maatje (e.g. their volunteer stops)."""
+    posted = request.method == "POST"
+    match = or_404(access.match(db.session, current_user, match_id, lock=posted))
+    if not match.is_active:
+        flash(_("This match has already ended."), "warning")
+        return redirect(url_for("matches.detail", match_id=match.id))
+    suggestions = [
+        s
+        for s in matching.suggestions(db.session, match.resident)
+        if s.volunteer.id != match.volunteer_id
+    ]
+    form = TransferForm()
+    if not form.is_submitted():
+        form.started_on.data = today()
+    if form.validate_on_submit():
+        try:
+            new_match = matching.transfer_match(
+                db.session,
+                match,
+                volunteer_id=form.volunteer.data,
+                started_on=form.started_on.data,
+                reason=form.reason.data or "",
+                by=current_user,
+                today=today(),
+            )
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(resident)s goes on with %(volunteer)s; the match with %(old)s has ended.",
+                    resident=new_match.resident.first_name,
+                    volunteer=new_match.volunteer.name,
+                    old=match.volunteer.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("matches.detail", match_id=new_match.id))
+        match = or_404(access.match(db.session, current_user, match_id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "matches/transfer.html",
+        match=match,
+        suggestions=suggestions,
+        form=form,
+        max_residents=matching.MAX_ACTIVE_RESIDENTS,
+    ), status
 
 
 @bp.route("/contacts/<int:contact_id>/handled", methods=["POST"])
