@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maatjes.domain import rhythm, weeks
-from maatjes.formatting import long_date
+from maatjes.domain import events, rhythm, weeks
+from maatjes.formatting import label, long_date
 from maatjes.models import (
     TO_MAATJES,
+    Contact,
     Handover,
     Match,
     Notification,
@@ -136,6 +137,21 @@ def render(session: Session, note: Notification, *, today: date) -> Message:
         return Message(
             _("Handover of %(name)s is waiting", name=name), body, f"/handovers/{handover.id}"
         )
+    if kind in (events.HANDOVER_NEW, events.HANDOVER_STEP):
+        return _handover_event(session, note)
+    if kind == events.CONTACT_FLAGGED:
+        contact = session.get(Contact, note.contact_id)
+        match = contact.match
+        return Message(
+            _("Flagged for you: %(name)s", name=match.resident.first_name),
+            _(
+                "%(volunteer)s asks you to look at the contact with %(name)s on %(day)s.",
+                volunteer=match.volunteer.name,
+                name=match.resident.first_name,
+                day=long_date(contact.contact_on),
+            ),
+            f"/matches/{match.id}",
+        )
     if kind == rhythm.LEAD_DIGEST or note.volunteer_id is None:
         return _digest(session, note, today)
     volunteer = session.get(Volunteer, note.volunteer_id)
@@ -162,6 +178,53 @@ def render(session: Session, note: Notification, *, today: date) -> Message:
             link,
         )
     raise ValueError(f"unknown notification kind {kind!r}")
+
+
+def _handover_event(session: Session, note: Notification) -> Message:
+    handover = session.get(Handover, note.handover_id)
+    name = handover.resident.first_name
+    link = f"/handovers/{handover.id}"
+    if note.kind == events.HANDOVER_NEW:
+        if handover.direction == TO_MAATJES:
+            body = _(
+                "The buurtteam of %(area)s refers %(name)s to Money Maatjes. Accept or decline"
+                " within 5 working days.",
+                area=handover.area.name,
+                name=name,
+            )
+        else:
+            body = _(
+                "%(sender)s hands %(name)s over to the buurtteam of %(area)s. Accept and name"
+                " the contact person within 5 working days.",
+                sender=handover.sender.name,
+                name=name,
+                area=handover.area.name,
+            )
+        return Message(_("New handover: %(name)s", name=name), body, link)
+    bodies = {
+        "accepted": _(
+            "The handover of %(name)s was accepted; the contact person is %(contact)s.",
+            name=name,
+            contact=handover.receiver_name or "",
+        ),
+        "declined": _(
+            "The handover of %(name)s was declined: %(reason)s",
+            name=name,
+            reason=handover.decline_reason or "",
+        ),
+        "returned": _("The handover of %(name)s was returned.", name=name),
+        "first_contact": _("The receiving side had its first contact with %(name)s.", name=name),
+        "completed": _("The handover of %(name)s is completed.", name=name),
+    }
+    return Message(
+        _(
+            "Handover of %(name)s: %(status)s",
+            name=name,
+            status=label("handover_status", note.period),
+        ),
+        bodies.get(note.period, ""),
+        link,
+    )
 
 
 def _digest(session: Session, note: Notification, today: date) -> Message:

@@ -94,6 +94,10 @@ def log_contact(session: Session, match: Match, data: ContactInput, *, by: User,
     )
     session.add(contact)
     session.flush()
+    if contact.needs_attention:
+        from maatjes.domain import events
+
+        events.contact_flagged(session, contact)
     return contact
 
 

@@ -185,6 +185,7 @@ def start_handover(
     _event(handover, by)
     session.flush()
     consent.record_consent(session, resident, SHARE_BUURTTEAM, given_on=consent_on, by=by)
+    _announce_new(session, handover)
     return handover
 
 
@@ -209,6 +210,7 @@ def refer_to_maatjes(
     _event(handover, by)
     session.flush()
     consent.record_consent(session, resident, SHARE_BUURTTEAM, given_on=consent_on, by=by)
+    _announce_new(session, handover)
     return handover
 
 
@@ -251,6 +253,15 @@ def transition(
     if handover.direction == TO_MAATJES and target in (DECLINED, RETURNED):
         _close_if_unmatched(session, handover.resident, today)
     session.flush()
+    from maatjes.domain import events
+
+    events.handover_moved(session, handover, by=by)
+
+
+def _announce_new(session: Session, handover: Handover) -> None:
+    from maatjes.domain import events  # events builds on the rhythm, which reads this module
+
+    events.handover_sent(session, handover)
 
 
 def _receiver(name: str, phone: str, email: str) -> tuple[str, str, str]:

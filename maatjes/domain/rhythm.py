@@ -110,13 +110,14 @@ def _row(
     ]
 
 
-def insert_new(session: Session, query: Select) -> int:
-    """INSERT the rows of ``query`` as notifications, skipping keys that exist already."""
+def insert_new(session: Session, query: Select, extra_columns: tuple[str, ...] = ()) -> int:
+    """INSERT the rows of ``query`` as notifications, skipping keys that exist already.
+    ``extra_columns`` name further columns the query selects after the usual ones."""
     # SQLite reads ``ON CONFLICT`` after a SELECT without WHERE as part of its join: the
     # (otherwise elided) ``WHERE true`` keeps the statement unambiguous.
     statement = (
         upsert_insert(session, Notification)
-        .from_select(list(COLUMNS), query.where(true()))
+        .from_select([*COLUMNS, *extra_columns], query.where(true()))
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Notification.id)
     )

@@ -416,3 +416,93 @@ def test_a_volunteer_marked_inactive_sees_no_residents_matches_or_contacts(app):
     ):
         assert client.get(url).status_code == 404, url
     assert f"/matches/{match_id}" not in text(client.get("/me"))
+
+
+# --- item 19: notifications for handover events and flags ---------------------------------
+
+
+def _notes(kind: str) -> list:
+    from maatjes.models import Notification
+
+    return list(db.session.scalars(select(Notification).where(Notification.kind == kind)))
+
+
+def test_handover_events_reach_the_receivers_then_the_sender_and_leads_once(app):
+    from maatjes.domain import events
+
+    with app.app_context():
+        lead_id = make_user(Role.LEAD, name="Lead Lotte").id
+        area = make_area("Bijlmer-Oost")
+        pin_id = make_user(Role.LINKING_PIN, area=area, name="Pin Oost").id
+        db.session.commit()
+    ids = _handover_with_maatje(app)
+    with app.app_context():
+        new = {n.user_id for n in _notes(events.HANDOVER_NEW)}
+        assert new == {ids["team"], pin_id}  # the area's team and Linking Pin; not Gaasperdam
+    team = _client(app, ids["team"])
+    url = f"/handovers/{ids['handover']}"
+    team.post(url + "/accept", data={"receiver_name": "Linda", "receiver_phone": "0205550142"})
+    team.post(url + "/accept", data={"receiver_name": "Linda", "receiver_phone": "0205550142"})
+    team.post(url + "/first_contact")
+    with app.app_context():
+        steps = _notes(events.HANDOVER_STEP)
+        by_status = {}
+        for note in steps:
+            by_status.setdefault(note.period, set()).add(note.user_id)
+        assert by_status == {
+            "accepted": {ids["volunteer_user"], lead_id},
+            "first_contact": {ids["volunteer_user"], lead_id},
+        }
+    sender = _client(app, ids["volunteer_user"])
+    inbox = text(sender.get("/notifications"))
+    assert "the contact person is Linda" in inbox
+    assert "The receiving side had its first contact with Ama." in inbox
+
+
+def test_a_flagged_contact_reaches_the_leads_at_once_and_in_the_same_transaction(app):
+    from maatjes.domain import events
+
+    today = local_today()
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        make_user(Role.LEAD).active = False  # a blocked lead hears nothing
+        match = make_match(build_volunteer(), make_resident(first_name="Kojo"), started_on=today)
+        db.session.commit()
+        match_id, user_id = match.id, match.volunteer.user_id
+    client = _client(app, user_id)
+    url = f"/matches/{match_id}/contacts/new"
+    client.post(url, data={"contact_on": today.isoformat(), "kind": "phone"})
+    with app.app_context():
+        assert _notes(events.CONTACT_FLAGGED) == []
+    flagged = {
+        "contact_on": today.isoformat(),
+        "kind": "visit",
+        "note": "Bailiff at the door",
+        "needs_attention": "y",
+    }
+    client.post(url, data=flagged)
+    with app.app_context():
+        assert [n.user_id for n in _notes(events.CONTACT_FLAGGED)] == [lead_id]
+    inbox = text(_client(app, lead_id).get("/notifications"))
+    assert "Flagged for you: Kojo" in inbox
+
+
+def test_the_digest_shows_one_item_per_line(app):
+    from maatjes.domain import rhythm
+    from maatjes.models import Notification
+
+    with app.app_context():
+        lead = make_user(Role.LEAD)
+        db.session.add(
+            Notification(
+                key=f"digest:{lead.id}",
+                user_id=lead.id,
+                kind=rhythm.LEAD_DIGEST,
+                period=local_today().isoformat(),
+            )
+        )
+        db.session.commit()
+        lead_id = lead.id
+    page = text(_client(app, lead_id).get("/notifications"))
+    body = re.search(r'<div class="small notification-body">(.*?)</div></div>', page, re.S)
+    assert body.group(1).count("<div>") == 5
