@@ -16,11 +16,16 @@ maatjes_cli = click.Group("maatjes", help="Money Maatjes commands.")
 @with_appcontext
 def demo_command():
     """Load demo data drawn from the seeds (safe to run twice) and print the logins."""
-    from maatjes.demo import DEMO_PASSWORD, load_demo
+    from maatjes.demo import DEMO_PASSWORD, demo_loaded, load_demo
 
+    loaded_before = demo_loaded(db.session)
     logins = load_demo(db.session)
     db.session.commit()
-    click.echo(f"Demo data loaded. Log in with any of these (password: {DEMO_PASSWORD}):")
+    if loaded_before:
+        click.echo("The demo data was loaded before; nothing was added.")
+    else:
+        click.echo("Demo data loaded.")
+    click.echo(f"Log in with any of these (password: {DEMO_PASSWORD}):")
     for role, email in logins:
         click.echo(f"  {role:<12} {email}")
 

@@ -207,6 +207,10 @@ def _codes(text: str) -> list[LanguageChoice]:
     return [LanguageChoice(code.strip()) for code in text.split(",")]
 
 
+def demo_loaded(session: Session) -> bool:
+    return session.scalar(select(User.id).where(User.email == f"lead@{DOMAIN}")) is not None
+
+
 def load_demo(session: Session, today: date | None = None) -> list[tuple[str, str]]:
     """Load the demo; returns (role, e-mail) of the demo logins. A second run adds nothing."""
     today = today or local_today()
@@ -355,7 +359,11 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
                     duration_minutes=30 + 15 * (number % 3),
                     topics=needs[:1],
                     stress_score=max(2, 9 - number // 2),
-                    note="",
+                    note=(
+                        "Letter from the bailiff; she is worried about the rent."
+                        if first == "Sunita" and number == current - 1
+                        else ""
+                    ),
                     needs_attention=(first == "Sunita" and number == current - 1),
                 ),
                 by=volunteer.user,

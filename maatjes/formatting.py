@@ -38,17 +38,33 @@ def label(group: str, value: str | None) -> str:
     return str(LABELS[group].get(value, value))
 
 
+# Day before month in both languages (British order in English, not the US "January 3"), and
+# times to the minute: nobody needs the seconds of a contact or a handover.
+_PATTERNS = {
+    "nl": {"long": "EEEE d MMMM y", "short": "d MMM y", "datetime": "d MMM y HH:mm"},
+    "en": {"long": "EEEE d MMMM y", "short": "d MMM y", "datetime": "d MMM y, HH:mm"},
+}
+
+
+def _pattern(kind: str) -> str:
+    locale = get_locale()
+    language = locale.language if locale is not None else "nl"
+    return _PATTERNS.get(language, _PATTERNS["nl"])[kind]
+
+
 def long_date(value: date | None) -> str:
-    """ "maandag 3 januari 2022" in Dutch, "Monday, January 3, 2022" in English."""
-    return format_date(value, "full") if value else ""
+    """ "maandag 3 januari 2022" in Dutch, "Monday 3 January 2022" in English."""
+    return format_date(value, _pattern("long")) if value else ""
 
 
 def short_date(value: date | None) -> str:
-    return format_date(value, "medium") if value else ""
+    """ "3 jan 2022" in Dutch, "3 Jan 2022" in English."""
+    return format_date(value, _pattern("short")) if value else ""
 
 
 def date_time(value: datetime | None) -> str:
-    return format_datetime(value, "medium") if value else ""
+    """ "3 jan 2022 14:05" in Dutch, "3 Jan 2022, 14:05" in English (local time)."""
+    return format_datetime(value, _pattern("datetime")) if value else ""
 
 
 def ago(value: datetime | None) -> str:

@@ -1,14 +1,14 @@
 """Logging contacts between a volunteer and their resident."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
-from maatjes.models import CONTACT_KINDS, NEEDS, Contact, Match, User, utcnow
+from maatjes.models import CONTACT_KINDS, NEEDS, Contact, Match, Role, User, utcnow
 
 
 @dataclass
@@ -57,10 +57,7 @@ def _same_contact(session: Session, match: Match, data: ContactInput, by: User) 
     return None
 
 
-def log_contact(session: Session, match: Match, data: ContactInput, *, by: User, today: date):
-    """Record a contact. The same contact sent again within ``REPEAT_WINDOW`` (a double tap on a
-    phone) is kept once: the second call returns the first. Callers lock the match row, so two
-    requests cannot race."""
+def _validate(match: Match, data: ContactInput, today: date) -> None:
     if data.contact_on > today:
         raise RuleViolation(_l("A contact cannot be in the future."), field="contact_on")
     if data.contact_on < match.started_on:
@@ -78,6 +75,17 @@ def log_contact(session: Session, match: Match, data: ContactInput, *, by: User,
     unknown = set(data.topics) - set(NEEDS)
     if unknown:
         raise RuleViolation(_l("Choose topics from the list."), field="topics")
+    if data.needs_attention and not data.note.strip():
+        raise RuleViolation(
+            _l("Write one line for the project lead: what should they look at?"), field="note"
+        )
+
+
+def log_contact(session: Session, match: Match, data: ContactInput, *, by: User, today: date):
+    """Record a contact. The same contact sent again within ``REPEAT_WINDOW`` (a double tap on a
+    phone) is kept once: the second call returns the first. Callers lock the match row, so two
+    requests cannot race."""
+    _validate(match, data, today)
     repeated = _same_contact(session, match, data, by)
     if repeated is not None:
         return repeated
@@ -135,3 +143,55 @@ def days_by_match(session: Session, match_ids: list[int]) -> dict[int, list[date
     for match_id, day in session.execute(query):
         result.setdefault(match_id, []).append(day)
     return result
+
+
+# A volunteer may correct or delete their own contact for this long after logging it.
+CORRECTION_WINDOW = timedelta(days=7)
+
+
+def may_correct(user: User, contact: Contact, *, now: datetime | None = None) -> bool:
+    """Leads and admins may correct any contact; a volunteer their own, within 7 days of
+    logging it, while they still support the resident."""
+    if user.role in Role.STAFF:
+        return True
+    if user.role != Role.VOLUNTEER or contact.logged_by_id != user.id:
+        return False
+    match = contact.match
+    if not match.is_active or match.volunteer.user_id != user.id or not match.volunteer.active:
+        return False
+    return (now or utcnow()) - contact.created_at <= CORRECTION_WINDOW
+
+
+def correct_contact(
+    session: Session, contact: Contact, data: ContactInput, *, by: User, today: date
+) -> None:
+    """Change a contact; who changed it and when is kept on the contact (and in the audit log,
+    with the fields that changed). Callers lock the match row."""
+    if not may_correct(by, contact):
+        raise RuleViolation(_l("This contact can no longer be changed. Ask the project lead."))
+    _validate(contact.match, data, today)
+    was_flagged = contact.needs_attention
+    contact.contact_on = data.contact_on
+    contact.kind = data.kind
+    contact.duration_minutes = data.duration_minutes
+    contact.topics = list(dict.fromkeys(data.topics))
+    contact.stress_score = data.stress_score
+    contact.note = data.note.strip()
+    contact.needs_attention = data.needs_attention
+    if not data.needs_attention:
+        contact.attention_handled_at = None
+    contact.updated_at = utcnow()
+    contact.updated_by_id = by.id
+    session.flush()
+    if data.needs_attention and not was_flagged:
+        from maatjes.domain import events
+
+        events.contact_flagged(session, contact)
+
+
+def delete_contact(session: Session, contact: Contact, *, by: User) -> None:
+    """Remove a contact logged by mistake; the audit log keeps who removed which contact when."""
+    if not may_correct(by, contact):
+        raise RuleViolation(_l("This contact can no longer be changed. Ask the project lead."))
+    session.delete(contact)
+    session.flush()

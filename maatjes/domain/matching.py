@@ -8,7 +8,6 @@ PostgreSQL; on SQLite every transaction is ``BEGIN IMMEDIATE``), and a partial u
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from maatjes.domain import contacts, weeks
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.training import matchable_clause, require_matchable
+from maatjes.formatting import long_date
 from maatjes.models import OUTCOMES, Match, Resident, ResidentLanguage, User, Volunteer
 from maatjes.models.match import ENDING_OUTCOMES, TRANSFERRED
 from maatjes.models.volunteer import volunteer_languages
@@ -225,7 +225,7 @@ def end_match(
                 " %(day)s). Say why it ends early.",
                 n=weeks.full_weeks(match.started_on, ended_on),
                 min=weeks.MINIMUM_WEEKS,
-                day=format_date(weeks.minimum_date(match.started_on), "long"),
+                day=long_date(weeks.minimum_date(match.started_on)),
             ),
             field="reason",
         )

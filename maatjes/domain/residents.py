@@ -29,6 +29,7 @@ class ResidentInput:
     neighbourhood: str
     languages: list[LanguageChoice]
     needs: list[str] = field(default_factory=list)
+    needs_other: str = ""
     source: str = "self"
     consent: bool = False
     consent_on: date | None = None
@@ -46,6 +47,8 @@ def _validate(data: ResidentInput, today: date) -> None:
         raise RuleViolation(_l("Give at least one language."), field="languages")
     if set(data.needs) - set(NEEDS):
         raise RuleViolation(_l("Choose needs from the list."), field="needs")
+    if "other" in data.needs and not data.needs_other.strip():
+        raise RuleViolation(_l("Say what “other” is."), field="needs_other")
     if data.source not in SOURCES:
         raise RuleViolation(_l("Choose how the resident came in."), field="source")
 
@@ -79,6 +82,7 @@ def _apply(session: Session, resident: Resident, data: ResidentInput) -> None:
     resident.area = data.area
     resident.neighbourhood = data.neighbourhood.strip()
     resident.needs = list(dict.fromkeys(data.needs))
+    resident.needs_other = data.needs_other.strip() if "other" in data.needs else ""
     resident.source = data.source
     languages = ensure_languages(session, data.languages)
     resident.language_links.clear()

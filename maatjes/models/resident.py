@@ -25,6 +25,8 @@ class Resident(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     neighbourhood: Mapped[str] = mapped_column(String(80), default="")
     needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What "other" means, when that need is ticked.
+    needs_other: Mapped[str] = mapped_column(String(200), default="", server_default="")
     source: Mapped[str] = mapped_column(String(20))
     consent_on: Mapped[date] = mapped_column(Date)
     consent_recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

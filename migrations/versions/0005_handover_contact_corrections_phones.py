@@ -33,6 +33,9 @@ def upgrade():
         batch_op.add_column(sa.Column('receiver_email', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('first_contact_at', sa.DateTime(), nullable=True))
 
+    with op.batch_alter_table('residents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('needs_other', sa.String(length=200), server_default='', nullable=False))
+
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.add_column(sa.Column('contact_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_notifications_contact_id_contacts'), 'contacts', ['contact_id'], ['id'], ondelete='CASCADE')
@@ -85,6 +88,9 @@ def downgrade():
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_notifications_contact_id_contacts'), type_='foreignkey')
         batch_op.drop_column('contact_id')
+
+    with op.batch_alter_table('residents', schema=None) as batch_op:
+        batch_op.drop_column('needs_other')
 
     with op.batch_alter_table('handovers', schema=None) as batch_op:
         batch_op.drop_column('first_contact_at')

@@ -33,3 +33,12 @@ def test_demo_loads_the_whole_loop_and_a_second_load_adds_nothing():
         assert active <= matching.MAX_ACTIVE_RESIDENTS
         if active:
             assert training.gate_status(db.session, volunteer.id).matchable
+
+
+def test_the_demo_command_says_whether_it_added_anything(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["maatjes", "demo"])
+    assert first.exit_code == 0 and "Demo data loaded." in first.output
+    second = runner.invoke(args=["maatjes", "demo"])
+    assert second.exit_code == 0
+    assert "nothing was added" in second.output and "Demo data loaded." not in second.output

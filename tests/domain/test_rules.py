@@ -304,7 +304,7 @@ def test_the_same_contact_later_or_after_the_lead_handled_it_is_a_new_contact():
     from maatjes.domain.contacts import mark_attention_handled
 
     match = make_match(make_volunteer(), make_resident(), started_on=TODAY - timedelta(days=7))
-    data = ContactInput(contact_on=TODAY, kind="phone", needs_attention=True)
+    data = ContactInput(contact_on=TODAY, kind="phone", note="Worried", needs_attention=True)
     with time_machine.travel(datetime(2022, 1, 10, 9, 0, tzinfo=UTC), tick=False):
         first = log_contact(db.session, match, data, by=match.volunteer.user, today=TODAY)
     with time_machine.travel(datetime(2022, 1, 10, 9, 1, tzinfo=UTC), tick=False):

@@ -172,6 +172,8 @@ MATRIX = {
     ],
     "matches.end": [("POST", "/matches/{m_own}/end", STAFF)],
     "matches.transfer": [("GET", "/matches/{m_own}/transfer", STAFF)],
+    "matches.edit_contact": [("GET", "/matches/contacts/{contact}/edit", OWN_CASE)],
+    "matches.delete_contact": [("POST", "/matches/contacts/{contact}/delete", OWN_CASE)],
     "matches.attention_handled": [("POST", "/matches/contacts/{contact}/handled", STAFF)],
     "handovers.index": [("GET", "/handovers", LOGGED_IN)],
     "handovers.new": [

@@ -115,7 +115,7 @@ def test_waiting_is_in_working_days_and_stops_at_first_contact(app):
     with time_machine.travel(datetime(2022, 4, 29, 10, 0, tzinfo=UTC), tick=False):
         lead = _client(app, lead_id)
         page = text(lead.get(f"/handovers/{ids['handover']}"))
-        assert "Sent on Friday, April 22, 2022" in page
+        assert "Sent on Friday 22 April 2022" in page
         # Mon 25, Tue 26, Thu 28, Fri 29: four working days (not "7 days", not hours)
         assert "waiting 4 working days to be accepted" in page
         overview = text(lead.get("/lead/"))
@@ -506,3 +506,112 @@ def test_the_digest_shows_one_item_per_line(app):
     page = text(_client(app, lead_id).get("/notifications"))
     body = re.search(r'<div class="small notification-body">(.*?)</div></div>', page, re.S)
     assert body.group(1).count("<div>") == 5
+
+
+# --- item 21: correcting a contact ----------------------------------------------------------
+
+
+def test_a_volunteer_corrects_or_deletes_their_contact_within_seven_days_a_lead_any(app):
+    from maatjes.models import AuditEvent, Contact
+
+    today = local_today()
+    with app.app_context():
+        lead_id = make_user(Role.LEAD, name="Lead Lotte").id
+        match = make_match(build_volunteer(), make_resident(), started_on=today - timedelta(20))
+        db.session.commit()
+        match_id, user_id = match.id, match.volunteer.user_id
+    volunteer = _client(app, user_id)
+    log = {"contact_on": (today - timedelta(days=2)).isoformat(), "kind": "phone"}
+    volunteer.post(f"/matches/{match_id}/contacts/new", data=log)
+    with app.app_context():
+        contact_id = db.session.scalar(select(Contact.id))
+    page = text(volunteer.get(f"/matches/{match_id}"))
+    assert f'href="/matches/contacts/{contact_id}/edit"' in page
+    fixed = volunteer.post(
+        f"/matches/contacts/{contact_id}/edit",
+        data={"contact_on": today.isoformat(), "kind": "visit", "duration_minutes": "45"},
+    )
+    assert fixed.status_code == 302
+    with app.app_context():
+        contact = db.session.get(Contact, contact_id)
+        assert (contact.kind, contact.duration_minutes, contact.contact_on) == ("visit", 45, today)
+        assert contact.updated_by_id == user_id and contact.updated_at is not None
+    assert "corrected by" in text(volunteer.get(f"/matches/{match_id}"))
+    bad = volunteer.post(
+        f"/matches/contacts/{contact_id}/edit",
+        data={"contact_on": (today + timedelta(days=1)).isoformat(), "kind": "visit"},
+    )
+    assert bad.status_code == 422 and "A contact cannot be in the future." in text(bad)
+    # Eight days after logging it, the volunteer can no longer change it; the lead can.
+    later = datetime.now(UTC) + timedelta(days=8)
+    with time_machine.travel(later, tick=False):
+        volunteer = _client(app, user_id)
+        assert volunteer.get(f"/matches/contacts/{contact_id}/edit").status_code == 404
+        lead = _client(app, lead_id)
+        assert lead.get(f"/matches/contacts/{contact_id}/edit").status_code == 200
+        ask = lead.post(f"/matches/contacts/{contact_id}/delete")
+        assert ask.status_code == 200 and "Delete the contact of" in text(ask)
+        gone = lead.post(f"/matches/contacts/{contact_id}/delete", data={"confirmed": "1"})
+        assert gone.status_code == 302
+    with app.app_context():
+        assert db.session.get(Contact, contact_id) is None
+        deleted = db.session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.object_type == "contact",
+                AuditEvent.object_id == contact_id,
+                AuditEvent.action == "delete",
+            )
+        )
+        assert deleted is not None and deleted.actor_id == lead_id
+
+
+def test_another_volunteers_contact_cannot_be_corrected(app):
+    from maatjes.models import Contact
+
+    today = local_today()
+    with app.app_context():
+        match = make_match(build_volunteer(), make_resident(), started_on=today)
+        other = build_volunteer()
+        db.session.commit()
+        match_id, user_id, other_user = match.id, match.volunteer.user_id, other.user_id
+    _client(app, user_id).post(
+        f"/matches/{match_id}/contacts/new", data={"contact_on": today.isoformat(), "kind": "phone"}
+    )
+    with app.app_context():
+        contact_id = db.session.scalar(select(Contact.id))
+    stranger = _client(app, other_user)
+    assert stranger.get(f"/matches/contacts/{contact_id}/edit").status_code == 404
+    assert stranger.post(f"/matches/contacts/{contact_id}/delete").status_code == 404
+
+
+# --- item 18: flagging for the lead asks for one line ------------------------------------
+
+
+def test_flagging_a_contact_for_the_lead_needs_a_line_of_note(app):
+    today = local_today()
+    with app.app_context():
+        match = make_match(build_volunteer(), make_resident(), started_on=today)
+        db.session.commit()
+        match_id, user_id = match.id, match.volunteer.user_id
+    client = _client(app, user_id)
+    data = {"contact_on": today.isoformat(), "kind": "phone", "needs_attention": "y"}
+    refused = client.post(f"/matches/{match_id}/contacts/new", data=data)
+    assert refused.status_code != 302
+    assert "Write one line for the project lead" in text(refused)
+    assert "<details open" in text(refused) or "<details  open" in text(refused)
+
+
+def test_the_need_other_asks_what_it_is_and_shows_it(app):
+    from tests.builders import intake_form
+
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        area_id = make_area("Bijlmer-Oost").id
+        db.session.commit()
+    lead = _client(app, lead_id)
+    data = intake_form(area_id, needs="other")
+    refused = lead.post("/residents/new", data=data)
+    assert refused.status_code != 302 and "Say what “other” is." in text(refused)
+    done = lead.post("/residents/new", data={**data, "needs_other": "Letters from CAK"})
+    assert done.status_code == 302
+    assert "Other (Letters from CAK)" in text(lead.get(done.headers["Location"]))

@@ -34,11 +34,25 @@ def test_the_user_can_switch_to_english_and_back(client):
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
-    [("nl", "maandag 3 januari 2022"), ("en", "Monday, January 3, 2022")],
+    [("nl", "maandag 3 januari 2022"), ("en", "Monday 3 January 2022")],
 )
 def test_dates_in_the_users_language(app, locale, expected):
     with app.test_request_context(), force_locale(locale):
         assert long_date(date(2022, 3 - 2, 3)) == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "day", "moment"),
+    [("nl", "3 jan 2022", "3 jan 2022 15:05"), ("en", "3 Jan 2022", "3 Jan 2022, 15:05")],
+)
+def test_short_dates_put_the_day_first_and_times_have_no_seconds(app, locale, day, moment):
+    from datetime import datetime
+
+    from maatjes.formatting import date_time, short_date
+
+    with app.test_request_context(), force_locale(locale):
+        assert short_date(date(2022, 1, 3)) == day
+        assert date_time(datetime(2022, 1, 3, 14, 5, 42)) == moment  # stored UTC, shown local
 
 
 def test_dutch_catalog_is_complete_and_compiled():

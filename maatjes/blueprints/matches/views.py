@@ -18,7 +18,7 @@ from maatjes.domain import access, contacts, matching, weeks
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.matching import end_match
 from maatjes.extensions import db
-from maatjes.formatting import label
+from maatjes.formatting import label, long_date
 from maatjes.labels import choices
 from maatjes.models import Contact, Role
 from maatjes.models.match import ENDING_OUTCOMES
@@ -55,6 +55,7 @@ def _render_detail(match, end_form: EndMatchForm | None, status: int = 200):
         end_form=end_form if match.is_active and current_user.is_staff else None,
         not_started=match.started_on > today(),
         show_contacts=access.may_see_contacts(current_user, match),
+        may_correct=contacts.may_correct,
     )
     return page, status
 
@@ -83,17 +84,10 @@ def log_contact(match_id: int):
         # Two taps from home: "log contact", "save". The kind the volunteer used last is chosen.
         form.kind.data = contacts.usual_kind(db.session, current_user)
     if form.validate_on_submit():
-        data = contacts.ContactInput(
-            contact_on=form.contact_on.data,
-            kind=form.kind.data,
-            duration_minutes=form.duration_minutes.data,
-            topics=list(form.topics.data or []),
-            stress_score=form.stress_score.data,
-            note=form.note.data or "",
-            needs_attention=form.needs_attention.data,
-        )
         try:
-            contacts.log_contact(db.session, match, data, by=current_user, today=today())
+            contacts.log_contact(
+                db.session, match, _contact_input(form), by=current_user, today=today()
+            )
         except RuleViolation as error:
             show_violation(form, error)
         else:
@@ -145,6 +139,82 @@ def end(match_id: int):
             return redirect(url_for("matches.detail", match_id=match.id))
     match = or_404(access.match(db.session, current_user, match_id))
     return _render_detail(match, form, 422)
+
+
+def _contact_input(form: ContactForm) -> contacts.ContactInput:
+    return contacts.ContactInput(
+        contact_on=form.contact_on.data,
+        kind=form.kind.data,
+        duration_minutes=form.duration_minutes.data,
+        topics=list(form.topics.data or []),
+        stress_score=form.stress_score.data,
+        note=form.note.data or "",
+        needs_attention=form.needs_attention.data,
+    )
+
+
+def _correctable_contact(contact_id: int, *, lock: bool) -> Contact:
+    """A contact the user may correct: on a match they may see, within the rules; else 404."""
+    match_id = db.session.scalar(select(Contact.match_id).where(Contact.id == contact_id))
+    match = or_404(
+        access.match(db.session, current_user, match_id, lock=lock) if match_id else None
+    )
+    contact = or_404(db.session.get(Contact, contact_id))
+    if not contacts.may_correct(current_user, contact):
+        abort(404)
+    return contact if contact.match_id == match.id else abort(404)
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@roles_required(*MATCH_ROLES)
+def edit_contact(contact_id: int):
+    """Correct a contact: a volunteer their own within 7 days, a lead any."""
+    posted = request.method == "POST"
+    contact = _correctable_contact(contact_id, lock=posted)
+    form = ContactForm(obj=contact)
+    form.kind.choices = choices("contact_kind")
+    form.topics.choices = choices("need")
+    if form.validate_on_submit():
+        try:
+            contacts.correct_contact(
+                db.session, contact, _contact_input(form), by=current_user, today=today()
+            )
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("The contact is corrected."), "success")
+            return redirect(url_for("matches.detail", match_id=contact.match_id))
+        contact = _correctable_contact(contact_id, lock=False)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "matches/contact.html", match=contact.match, form=form, contact=contact
+    ), status
+
+
+@bp.route("/contacts/<int:contact_id>/delete", methods=["POST"])
+@roles_required(*MATCH_ROLES)
+def delete_contact(contact_id: int):
+    contact = _correctable_contact(contact_id, lock=True)
+    match_id = contact.match_id
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not confirmed():
+        return confirmation_page(
+            _(
+                "Delete the contact of %(day)s with %(name)s?",
+                day=long_date(contact.contact_on),
+                name=contact.match.resident.first_name,
+            ),
+            _("Only for a contact logged by mistake. This cannot be undone."),
+            _("Yes, delete the contact"),
+            url_for("matches.edit_contact", contact_id=contact.id),
+        )
+    contacts.delete_contact(db.session, contact, by=current_user)
+    db.session.commit()
+    flash(_("The contact is deleted."), "success")
+    return redirect(url_for("matches.detail", match_id=match_id))
 
 
 @bp.route("/<int:match_id>/transfer", methods=["GET", "POST"])

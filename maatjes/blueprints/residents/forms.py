@@ -35,6 +35,11 @@ class ResidentForm(Form):
         description=RESIDENT_LANGUAGE_HINT,
     )
     needs = MultiCheckboxField(_l("Needs help with"))
+    needs_other = StringField(
+        _l("Other: what?"),
+        validators=[Length(max=200)],
+        description=_l("Only when “Other” is ticked."),
+    )
     source = SelectField(_l("Came in through"))
     consent = BooleanField(
         _l("The resident consents to the processing of their data for Money Maatjes")

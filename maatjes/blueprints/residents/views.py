@@ -69,6 +69,7 @@ def resident_input(form) -> residents.ResidentInput:
         neighbourhood=form.neighbourhood.data or "",
         languages=form.languages.parsed,
         needs=list(form.needs.data or []),
+        needs_other=form.needs_other.data or "",
         source=form.source.data if "source" in form else "buurtteam",
         consent=bool(form.consent.data) if "consent" in form else False,
         consent_on=form.consent_on.data if "consent_on" in form else None,
