@@ -308,13 +308,14 @@ def _is_outage(error) -> bool:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from maatjes import formatting
+    from maatjes import formatting, qr
     from maatjes.domain import handovers, phones
 
     app.jinja_env.globals.update(
         handover_waiting=handovers.waiting,
         handover_sent_on=handovers.sent_on,
         language_name=formatting.language_name,
+        qr_svg=qr.svg,
         label=formatting.label,
         current_locale=select_locale,
     )

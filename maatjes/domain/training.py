@@ -109,3 +109,54 @@ def record_attendance(
     attendance.completed = completed
     session.flush()
     return attendance
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    attended: int
+    completed: int
+    removed: int
+
+
+def record_session(
+    session: Session,
+    training_session: TrainingSession,
+    rows: dict[int, tuple[bool, bool]],
+    *,
+    today: date,
+) -> SessionResult:
+    """Save the attendance of one session from a form with a row per volunteer.
+
+    ``rows`` maps a volunteer id to (attended, completed) for every row the form showed; rows
+    not shown are left alone. "Completed" counts only for someone who attended; a row no longer
+    ticked as attended loses its record. A session in the future cannot be completed yet.
+    """
+    if training_session.held_on > today and any(a and c for a, c in rows.values()):
+        raise RuleViolation(_l("A session in the future cannot be completed yet."))
+    volunteers = {
+        volunteer.id: volunteer
+        for volunteer in session.scalars(select(Volunteer).where(Volunteer.id.in_(list(rows))))
+    }
+    existing = {
+        attendance.volunteer_id: attendance
+        for attendance in session.scalars(
+            select(TrainingAttendance).where(
+                TrainingAttendance.session_id == training_session.id,
+                TrainingAttendance.volunteer_id.in_(list(rows)),
+            )
+        )
+    }
+    attended = completed = removed = 0
+    for volunteer_id, (was_there, done) in rows.items():
+        volunteer = volunteers.get(volunteer_id)
+        if volunteer is None:
+            continue  # deleted since the form was shown
+        if was_there:
+            record_attendance(session, volunteer, training_session, completed=done)
+            attended += 1
+            completed += done
+        elif volunteer_id in existing:
+            session.delete(existing[volunteer_id])
+            removed += 1
+    session.flush()
+    return SessionResult(attended, completed, removed)

@@ -126,7 +126,11 @@ def test_the_whole_loop_through_the_pages(app):
         )
         assert response.status_code == 302
         session_url = response.headers["Location"]
-        response = lead.post(session_url, data={"volunteer": _volunteer_id(app), "completed": "y"})
+        volunteer_id = _volunteer_id(app)
+        response = lead.post(
+            session_url,
+            data={"row": volunteer_id, "attended": volunteer_id, "completed": volunteer_id},
+        )
         assert response.status_code == 302
     assert "Can be matched." in text(lead.get(volunteer_url))
 

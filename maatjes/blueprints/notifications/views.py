@@ -146,7 +146,13 @@ def calendar_token():
     volunteer.calendar_token_hash = _digest(token)
     db.session.commit()
     link = url_for("notifications.calendar_feed", token=token, _external=True)
-    return render_template("notifications/calendar_link.html", link=link)
+    return render_template("notifications/calendar_link.html", link=link, webcal=webcal_url(link))
+
+
+def webcal_url(link: str) -> str:
+    """The same feed as a ``webcal:`` address: a phone opens it in its calendar to subscribe."""
+    _scheme, _sep, rest = link.partition("://")
+    return f"webcal://{rest}"
 
 
 @bp.route("/profile/calendar/revoke", methods=["POST"])

@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -37,6 +36,7 @@ class SessionForm(Form):
 
 
 class AttendanceForm(Form):
-    volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[DataRequired()])
-    completed = BooleanField(_l("Completed the training"))
-    submit = SubmitField(_l("Record"))
+    """The attendance of one session: a row per volunteer, read by the view from the lists
+    ``row``, ``attended`` and ``completed`` (volunteer ids); this form holds the CSRF token."""
+
+    submit = SubmitField(_l("Save attendance"))

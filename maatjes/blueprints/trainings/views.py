@@ -1,11 +1,12 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from maatjes.blueprints import or_404, roles_required, show_violation, today
+from maatjes.blueprints.fields import MAX_ID
 from maatjes.blueprints.trainings.forms import AttendanceForm, SessionForm, TrainingForm
 from maatjes.domain import training as training_rules
 from maatjes.domain.errors import RuleViolation
@@ -27,10 +28,23 @@ bp = Blueprint("trainings", __name__, url_prefix="/trainings")
 @bp.route("/")
 @roles_required(*Role.STAFF)
 def index():
+    """Every training; with ``?volunteer_id=`` (the "record training" link of a volunteer who
+    cannot be matched yet) the sessions to choose from, the trainings they miss first."""
     trainings = db.session.scalars(
         select(Training).options(selectinload(Training.sessions)).order_by(Training.name)
     ).all()
-    return render_template("trainings/index.html", trainings=trainings)
+    volunteer = _for_volunteer()
+    gate = None
+    if volunteer is not None:
+        gate = training_rules.gate_status(db.session, volunteer.id)
+        missing = {
+            training_rules.BASIC: gate.basic_on is None,
+            training_rules.MONEY_MAATJE: gate.money_maatje_on is None,
+        }
+        trainings.sort(key=lambda t: not missing.get(t.kind, False))
+    return render_template(
+        "trainings/index.html", trainings=trainings, volunteer=volunteer, gate=gate
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,39 +99,94 @@ def detail(training_id: int):
     return render_template("trainings/detail.html", training=training, form=form)
 
 
+def _ids(name: str) -> set[int]:
+    """Volunteer ids from a list of checkboxes; anything that is not an id is ignored."""
+    return {
+        int(value)
+        for value in request.form.getlist(name)
+        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+    }
+
+
+def _for_volunteer() -> Volunteer | None:
+    """``?volunteer_id=``: the volunteer a lead is recording a training for."""
+    value = request.args.get("volunteer_id", "")
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
+        return None
+    return db.session.get(Volunteer, int(value))
+
+
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
 @roles_required(*Role.STAFF)
 def session(session_id: int):
+    """The attendance of one session in one form: a row per active volunteer (and per volunteer
+    recorded already), with "attended" and "completed"."""
     training_session = or_404(db.session.get(TrainingSession, session_id))
-    form = AttendanceForm()
-    form.volunteer.choices = [
-        (v.id, v.name)
-        for v in db.session.scalars(
-            select(Volunteer).where(Volunteer.active.is_(True)).order_by(Volunteer.name)
+    focus = _for_volunteer()
+    recorded = {
+        a.volunteer_id: a
+        for a in db.session.scalars(
+            select(TrainingAttendance).where(TrainingAttendance.session_id == session_id)
         )
-    ]
-    if form.validate_on_submit():
-        volunteer = or_404(db.session.get(Volunteer, form.volunteer.data))
-        if training_session.held_on > today() and form.completed.data:
-            form.completed.errors.append(_("A session in the future cannot be completed yet."))
-        else:
-            try:
-                training_rules.record_attendance(
-                    db.session, volunteer, training_session, completed=form.completed.data
-                )
-                db.session.commit()
-            except IntegrityError:  # the same record saved twice at once
-                db.session.rollback()
-            flash(_("Recorded for %(name)s.", name=volunteer.name), "success")
-            return redirect(url_for("trainings.session", session_id=session_id))
-    attendances = db.session.scalars(
-        select(TrainingAttendance)
-        .where(TrainingAttendance.session_id == session_id)
-        .options(joinedload(TrainingAttendance.volunteer))
+    }
+    shown = or_(Volunteer.active.is_(True), Volunteer.id.in_(list(recorded)))
+    if focus is not None:
+        shown = or_(shown, Volunteer.id == focus.id)
+    rows = db.session.execute(
+        select(Volunteer, training_rules.matchable_clause()).where(shown).order_by(Volunteer.name)
     ).all()
+    if focus is not None:  # the volunteer the lead came for comes first
+        rows.sort(key=lambda row: row[0].id != focus.id)
+    future = training_session.held_on > today()
+    form = AttendanceForm()
+    status = 200
+    if form.is_submitted():
+        attended, completed = _ids("attended"), _ids("completed")
+    else:
+        attended = set(recorded) | ({focus.id} if focus is not None else set())
+        # Without JavaScript "completed" is simply ticked for every row that is not recorded
+        # yet; the server ignores it for a row not attended. Not for a session to come.
+        completed = {v for v, a in recorded.items() if a.completed}
+        if not future:
+            completed |= {row[0].id for row in rows if row[0].id not in recorded}
+    if form.validate_on_submit():
+        listed = {row[0].id for row in rows}
+        posted = _ids("row") & listed
+        changes = {v: (v in attended, v in attended and v in completed) for v in posted}
+        try:
+            result = training_rules.record_session(
+                db.session, training_session, changes, today=today()
+            )
+            db.session.commit()
+        except RuleViolation as error:
+            show_violation(form, error)
+            status = 422
+        except IntegrityError:  # a colleague saved the same session at the same moment
+            db.session.rollback()
+            form.form_errors.append(
+                _("Someone saved this session at the same moment. Check the list and save again.")
+            )
+            status = 409
+        else:
+            flash(
+                _(
+                    "Attendance saved: %(attended)d attended, %(completed)d completed.",
+                    attended=result.attended,
+                    completed=result.completed,
+                ),
+                "success",
+            )
+            return redirect(url_for("trainings.session", session_id=session_id))
+    elif form.is_submitted():
+        status = 400 if form.csrf_token.errors else 422
     return render_template(
         "trainings/session.html",
         training_session=training_session,
         form=form,
-        attendances=attendances,
-    )
+        rows=rows,
+        recorded=recorded,
+        attended=attended,
+        completed=completed,
+        future=future,
+        focus=focus,
+    ), status

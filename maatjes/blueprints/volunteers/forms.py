@@ -11,9 +11,20 @@ LANGUAGE_HINT = _l(
 )
 
 
+def _optional_id(value) -> int | None:
+    """The blank "Choose…" option is no choice; anything else must be a number."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
 class VolunteerForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    organisation = SelectField(_l("Member organisation"), coerce=int)
+    organisation = SelectField(
+        _l("Member organisation"),
+        coerce=_optional_id,
+        validators=[DataRequired(message=_l("Choose the member organisation."))],
+    )
     phone = PhoneField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
     email = EmailField(
         _l("E-mail address"),

@@ -1,9 +1,10 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from maatjes.blueprints import or_404, roles_required, show_violation, today
+from maatjes.blueprints.fields import MAX_ID
 from maatjes.blueprints.volunteers.forms import VolunteerForm
 from maatjes.domain import matching, training
 from maatjes.domain.errors import RuleViolation
@@ -36,7 +37,8 @@ def index():
 
 
 def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:
-    form.organisation.choices = [
+    # No organisation is preselected: a silent default put volunteers under the wrong one.
+    form.organisation.choices = [("", _("Choose…"))] + [
         (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ]
     form.areas.choices = [
@@ -68,11 +70,33 @@ def _input(form: VolunteerForm) -> VolunteerInput:
     )
 
 
+def _from_account(form: VolunteerForm, user_id: str | None):
+    """``?user_id=``: registering the volunteer of a login account fills in name and e-mail.
+
+    Returns a redirect when that account has a volunteer already."""
+    if not (user_id and user_id.isascii() and user_id.isdigit()) or int(user_id) > MAX_ID:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.role != Role.VOLUNTEER:
+        return None
+    existing = db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+    if existing is not None:
+        flash(_("%(name)s is registered as a volunteer already.", name=existing.name), "info")
+        return redirect(url_for("volunteers.detail", volunteer_id=existing.id))
+    form.name.data = user.name
+    form.email.data = user.email
+    form.user.data = user.id
+    return None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*Role.STAFF)
 def new():
     form = VolunteerForm()
     _prepare(form, None)
+    linked = None if form.is_submitted() else _from_account(form, request.args.get("user_id"))
+    if linked is not None:
+        return linked
     if form.validate_on_submit():
         try:
             volunteer = save_volunteer(
