@@ -49,6 +49,8 @@ class Config:
     PROXY_COUNT = int(os.environ.get("MAATJES_PROXY_COUNT", "0"))
     # Validity of a one-time "set your password" link.
     PASSWORD_LINK_HOURS = int(os.environ.get("MAATJES_PASSWORD_LINK_HOURS", "72"))
+    # "Forgot password" e-mails per client address (Flask-Limiter syntax).
+    RESET_MAIL_LIMIT = os.environ.get("MAATJES_RESET_MAIL_LIMIT", "5 per 15 minutes")
     # Where the app is reached, for links in e-mails and the calendar feed.
     PUBLIC_URL = os.environ.get("MAATJES_PUBLIC_URL", "http://127.0.0.1:5000")
     # A VOG (certificate of conduct) is asked anew after this many days.

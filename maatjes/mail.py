@@ -35,6 +35,26 @@ def settings_from(config) -> SmtpSettings | None:
     )
 
 
+def send_in_background(settings: SmtpSettings, to: str, subject: str, body: str, language: str):
+    """Send one message from a short-lived thread, so that the answer to the request does not
+    wait for the SMTP server (nor tells, by its timing, whether a message was sent at all)."""
+    import logging
+    import threading
+
+    def send():
+        try:
+            with Mailer(settings) as mailer:
+                mailer.send(to, subject, body, language)
+        except (OSError, smtplib.SMTPException) as error:
+            logging.getLogger(__name__).warning(
+                "password link mail not sent: %s", type(error).__name__
+            )
+
+    thread = threading.Thread(target=send, name="mail", daemon=True)
+    thread.start()
+    return thread
+
+
 class Mailer:
     """One SMTP connection for a batch of messages."""
 

@@ -79,3 +79,7 @@ def app_context(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# A real SMTP server on loopback (aiosmtpd), for every test that sends mail.
+from tests.jobs.test_email_and_concurrency import smtp  # noqa: E402, F401

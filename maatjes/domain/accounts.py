@@ -126,6 +126,28 @@ def issue_password_link(user: User, *, now: datetime, link_hours: int) -> str:
     return token
 
 
+# A new "forgot password" link for the same account at most this often (no mail bombing).
+RESET_MAIL_INTERVAL = timedelta(minutes=5)
+
+
+def request_password_reset(
+    session: Session, email: str, *, now: datetime, link_hours: int
+) -> tuple[User, str] | None:
+    """A one-time link for the active account with this address, or None (no such account, a
+    blocked one, or a link was sent in the last few minutes). The caller answers the same in
+    every case, so the answer does not tell whether the address has an account."""
+    email = (email or "").strip().lower()
+    if not email or len(email) > 254:
+        return None
+    user = session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None or not user.active:
+        return None
+    issued = user.password_token_expires
+    if issued is not None and issued - timedelta(hours=link_hours) > now - RESET_MAIL_INTERVAL:
+        return None
+    return user, issue_password_link(user, now=now, link_hours=link_hours)
+
+
 def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
     if not token or len(token) > 100:
         return None

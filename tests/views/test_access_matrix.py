@@ -129,6 +129,7 @@ MATRIX = {
     "auth.logout": [("POST", "/logout", {r: LOGIN for r in ROLES})],  # always ends at login
     "auth.password_link": [("GET", "/password/not-a-token", {r: 404 for r in ROLES})],
     "auth.set_password": [("GET", "/password", {r: 404 for r in ROLES})],  # no link in session
+    "auth.forgot_password": [("GET", "/password/forgot", EVERYONE)],
     "auth.code": [("GET", "/login/code", {r: LOGIN for r in ROLES})],  # no password step yet
     "auth.enrol": [("GET", "/login/two-factor", {r: LOGIN for r in ROLES})],
     "auth.recovery_codes": [("GET", "/login/recovery-codes", LOGGED_IN)],

@@ -615,3 +615,63 @@ def test_the_need_other_asks_what_it_is_and_shows_it(app):
     done = lead.post("/residents/new", data={**data, "needs_other": "Letters from CAK"})
     assert done.status_code == 302
     assert "Other (Letters from CAK)" in text(lead.get(done.headers["Location"]))
+
+
+# --- item 20: "forgot password" by e-mail when SMTP is configured ------------------------
+
+
+def _wait_for(inbox, count: int, seconds: float = 10) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while len(inbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_forgot_password_mails_the_one_time_link_and_answers_the_same_for_any_address(app, smtp):
+    inbox, _controller = smtp
+    with app.app_context():
+        user = make_user(Role.VOLUNTEER, name="Akosua")
+        user.email = "akosua@example.org"
+        blocked = make_user(Role.VOLUNTEER)
+        blocked.email, blocked.active = "blocked@example.org", False
+        db.session.commit()
+    client = app.test_client()
+    english(client)
+    assert 'id="forgot-password"' in text(client.get("/login"))
+    answers = []
+    for address in ("Akosua@Example.org", "nobody@example.org", "blocked@example.org"):
+        response = client.post("/password/forgot", data={"email": address})
+        assert response.status_code == 302
+        answers.append(text(client.get(response.headers["Location"])))
+    assert all("If an account uses this address" in a for a in answers)
+    _wait_for(inbox, 1)
+    assert len(inbox.messages) == 1  # only the active account got mail
+    recipients, message = inbox.messages[0]
+    assert recipients == ["akosua@example.org"]
+    link = re.search(r"https?://[^/\s]+(/password/\S+)", message.get_content()).group(1)
+    again = client.post("/password/forgot", data={"email": "akosua@example.org"})
+    assert again.status_code == 302
+    _wait_for(inbox, 2, seconds=1.5)
+    assert len(inbox.messages) == 1  # not a second mail within 5 minutes
+    follow = client.get(link)
+    assert follow.status_code == 302 and follow.headers["Location"].endswith("/password")
+    assert "New password" in text(client.get("/password"))
+
+
+def test_without_smtp_forgot_password_says_to_ask_the_lead(app):
+    client = app.test_client()
+    english(client)
+    assert 'id="forgot-password"' not in text(client.get("/login"))
+    page = text(client.get("/password/forgot"))
+    assert 'id="ask-the-lead"' in page and "<form" not in page.split("<main")[1].split("</main>")[0]
+
+
+def test_forgot_password_posts_are_limited_per_address(app, smtp):
+    client = app.test_client()
+    english(client)
+    answers = [
+        client.post("/password/forgot", data={"email": f"n{n}@example.org"}).status_code
+        for n in range(6)
+    ]
+    assert answers == [302] * 5 + [429]

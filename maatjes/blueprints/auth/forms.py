@@ -12,6 +12,11 @@ class LoginForm(Form):
     submit = SubmitField(_l("Log in"))
 
 
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
 class SetPasswordForm(Form):
     password = PasswordField(
         _l("New password"),

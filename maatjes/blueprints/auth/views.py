@@ -20,14 +20,17 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
+from maatjes import mail
 from maatjes.blueprints import or_404, roles_required
 from maatjes.blueprints.auth.forms import (
     ChangePasswordForm,
     CodeForm,
+    ForgotPasswordForm,
     LocaleForm,
     LoginForm,
     SetPasswordForm,
@@ -141,7 +144,11 @@ def login():
             return _start_second_step(user, form.next.data)
         else:
             return _complete_login(user, form.next.data)
-    return render_template("auth/login.html", form=form)
+    return render_template(
+        "auth/login.html",
+        form=form,
+        mail_enabled=mail.settings_from(current_app.config) is not None,
+    )
 
 
 def _paused() -> str:
@@ -258,6 +265,45 @@ def password_link(token: str):
     _fresh_session()
     session["password_token"] = token
     return redirect(url_for("auth.set_password"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_MAIL_LIMIT"], methods=["POST"])
+def forgot_password():
+    """ "Forgot password": the same one-time link, by e-mail, when SMTP is configured. The answer
+    is the same whether or not the address has an account."""
+    settings = mail.settings_from(current_app.config)
+    form = ForgotPasswordForm()
+    if settings is None:
+        return render_template("auth/forgot_password.html", form=None)
+    if form.validate_on_submit():
+        link_hours = current_app.config["PASSWORD_LINK_HOURS"]
+        found = accounts.request_password_reset(
+            db.session, form.email.data, now=_naive_now(), link_hours=link_hours
+        )
+        db.session.commit()
+        if found is not None:
+            user, token = found
+            language = user.locale or str(get_locale() or "nl")
+            with force_locale(language):
+                subject = _("Money Maatjes: set a new password")
+                body = _(
+                    "Someone (you, we hope) asked for a new password for Money Maatjes.\n\n"
+                    "Open this link to set one; it works once, for %(hours)d hours:\n%(link)s\n\n"
+                    "Did you not ask for this? Then do nothing: your password stays as it is.",
+                    hours=link_hours,
+                    link=url_for("auth.password_link", token=token, _external=True),
+                )
+            mail.send_in_background(settings, user.email, subject, body, language)
+        flash(
+            _(
+                "If an account uses this address, a link to set a new password is on its way."
+                " Check your inbox (and the spam folder) in a few minutes."
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
 
 
 @bp.route("/password", methods=["GET", "POST"])
