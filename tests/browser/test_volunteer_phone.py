@@ -100,9 +100,19 @@ def test_volunteer_logs_a_contact_on_a_phone(live_server, phone):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "volunteer-home-before.png", full_page=True)
 
-    card.get_by_role("link", name="Contactmoment invullen").click()
-    page.get_by_text("Bezoek", exact=True).click()  # big tap target for the kind of contact
-    page.get_by_role("button", name="Contactmoment opslaan").first.click()
+    # Two taps from home: "log a contact", then "save". The kind of contact is preselected
+    # (the volunteer's last kind, else a phone call), so nothing else needs a tap.
+    taps = []
+
+    def tap(locator):
+        taps.append(locator)
+        locator.tap()
+
+    tap(card.get_by_role("link", name="Contactmoment invullen"))
+    page.wait_for_url("**/contacts/new")
+    assert page.locator("input[name=kind]:checked").count() == 1
+    tap(page.get_by_role("button", name="Contactmoment opslaan").first)
+    assert len(taps) == 2
 
     page.wait_for_url(f"{live_server}/me")
     assert page.get_by_text("Contactmoment opgeslagen").is_visible()

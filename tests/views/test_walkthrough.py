@@ -675,3 +675,11 @@ def test_forgot_password_posts_are_limited_per_address(app, smtp):
         for n in range(6)
     ]
     assert answers == [302] * 5 + [429]
+
+
+def test_the_buurtteam_referral_form_has_the_language_picker(app):
+    with app.app_context():
+        team_id = make_user(Role.BUURTTEAM, area=make_area("Bijlmer-Oost")).id
+        db.session.commit()
+    page = text(_client(app, team_id).get("/handovers/refer"))
+    assert "data-language-picker" in page and "<datalist" in page
