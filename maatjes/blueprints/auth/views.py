@@ -292,7 +292,10 @@ def forgot_password():
                     "Open this link to set one; it works once, for %(hours)d hours:\n%(link)s\n\n"
                     "Did you not ask for this? Then do nothing: your password stays as it is.",
                     hours=link_hours,
-                    link=url_for("auth.password_link", token=token, _external=True),
+                    # From the configured address, never from the request's Host header
+                    # (which an attacker could set to send the victim's link to themselves).
+                    link=current_app.config["PUBLIC_URL"].rstrip("/")
+                    + url_for("auth.password_link", token=token),
                 )
             mail.send_in_background(settings, user.email, subject, body, language)
         flash(
