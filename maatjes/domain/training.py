@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
@@ -18,34 +18,50 @@ BASIC = "basic"
 MONEY_MAATJE = "money_maatje"
 
 
-def completed_on(kind: str, *, latest: bool = False):
-    """Correlated subquery: the first (or latest) day the volunteer completed a training of
-    ``kind``."""
+def completions():
+    """Per volunteer, in one grouped pass over the completed attendances: the first day of a
+    completed basic training and the latest day of a completed Money Maatje training."""
     return (
-        select((func.max if latest else func.min)(TrainingSession.held_on))
-        .join(TrainingAttendance, TrainingAttendance.session_id == TrainingSession.id)
+        select(
+            TrainingAttendance.volunteer_id.label("volunteer_id"),
+            func.min(case((Training.kind == BASIC, TrainingSession.held_on))).label("basic_on"),
+            func.max(case((Training.kind == MONEY_MAATJE, TrainingSession.held_on))).label(
+                "money_maatje_on"
+            ),
+        )
+        .join(TrainingSession, TrainingSession.id == TrainingAttendance.session_id)
         .join(Training, Training.id == TrainingSession.training_id)
         .where(
-            TrainingAttendance.volunteer_id == Volunteer.id,
             TrainingAttendance.completed.is_(True),
-            Training.kind == kind,
+            Training.kind.in_((BASIC, MONEY_MAATJE)),
         )
-        .correlate(Volunteer)
-        .scalar_subquery()
+        .group_by(TrainingAttendance.volunteer_id)
+        .subquery("completions")
     )
+
+
+def _trained(done) -> ColumnElement[bool]:
+    """The rule on a row of ``completions()``: both trainings completed, the Money Maatje
+    training on or after the first basic one."""
+    return and_(
+        done.c.basic_on.is_not(None),
+        done.c.money_maatje_on.is_not(None),
+        done.c.basic_on <= done.c.money_maatje_on,
+    )
+
+
+def trained_volunteer_ids():
+    """The ids of every trained volunteer: the Money Maatje training completed on or after the
+    first basic one (the latest is compared, so a volunteer who redid the Money Maatje training
+    after the basic training passes). Uncorrelated: the database computes the set once per
+    query (a hashed subplan on PostgreSQL), not once per volunteer."""
+    done = completions()
+    return select(done.c.volunteer_id).where(_trained(done))
 
 
 def matchable_clause() -> ColumnElement[bool]:
-    # Some Money Maatje completion on or after the first basic one: the latest is compared, so
-    # a volunteer who redid the Money Maatje training after the basic training passes.
-    basic = completed_on(BASIC)
-    money_maatje = completed_on(MONEY_MAATJE, latest=True)
-    return and_(
-        Volunteer.active.is_(True),
-        basic.is_not(None),
-        money_maatje.is_not(None),
-        basic <= money_maatje,
-    )
+    """The gate, the one definition every list and single check uses: active and trained."""
+    return and_(Volunteer.active.is_(True), Volunteer.id.in_(trained_volunteer_ids()))
 
 
 @dataclass(frozen=True)
@@ -71,13 +87,16 @@ class GateStatus:
 
 
 def gate_status(session: Session, volunteer_id: int) -> GateStatus:
+    done = completions()
     row = session.execute(
         select(
             Volunteer.active,
-            completed_on(BASIC),
-            completed_on(MONEY_MAATJE, latest=True),
-            matchable_clause(),
-        ).where(Volunteer.id == volunteer_id)
+            done.c.basic_on,
+            done.c.money_maatje_on,
+            and_(Volunteer.active.is_(True), _trained(done)),
+        )
+        .outerjoin(done, done.c.volunteer_id == Volunteer.id)
+        .where(Volunteer.id == volunteer_id)
     ).one()
     return GateStatus(bool(row[0]), row[1], row[2], bool(row[3]))
 
