@@ -5,11 +5,11 @@ PostgreSQL; on SQLite every transaction is ``BEGIN IMMEDIATE``), and a partial u
 (volunteer, slot) over active matches is the backstop if anything slips past.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -19,7 +19,7 @@ from maatjes.domain.training import matchable_clause, require_matchable
 from maatjes.formatting import long_date
 from maatjes.models import OUTCOMES, Match, Resident, ResidentLanguage, User, Volunteer
 from maatjes.models.match import ENDING_OUTCOMES, TRANSFERRED
-from maatjes.models.volunteer import volunteer_languages
+from maatjes.models.volunteer import volunteer_areas, volunteer_languages
 
 MAX_ACTIVE_RESIDENTS = 2
 SLOTS = tuple(range(1, MAX_ACTIVE_RESIDENTS + 1))
@@ -29,7 +29,7 @@ START_WINDOW_FUTURE = timedelta(days=30)
 
 
 def active_count():
-    """Correlated subquery: how many active residents the volunteer has."""
+    """Correlated subquery: how many active residents the volunteer has (for one volunteer)."""
     return (
         select(func.count(Match.id))
         .where(Match.volunteer_id == Volunteer.id, Match.ended_on.is_(None))
@@ -38,8 +38,29 @@ def active_count():
     )
 
 
+def caseload_counts():
+    """Active residents per volunteer, grouped in one pass (volunteers without any are absent:
+    outer-join and coalesce to 0)."""
+    return (
+        select(Match.volunteer_id.label("volunteer_id"), func.count(Match.id).label("active"))
+        .where(Match.ended_on.is_(None))
+        .group_by(Match.volunteer_id)
+        .subquery("caseload")
+    )
+
+
+def full_volunteer_ids():
+    """Volunteers who have the maximum of active residents (uncorrelated, computed once)."""
+    return (
+        select(Match.volunteer_id)
+        .where(Match.ended_on.is_(None))
+        .group_by(Match.volunteer_id)
+        .having(func.count(Match.id) >= MAX_ACTIVE_RESIDENTS)
+    )
+
+
 def has_room_clause() -> ColumnElement[bool]:
-    return and_(matchable_clause(), active_count() < MAX_ACTIVE_RESIDENTS)
+    return and_(matchable_clause(), Volunteer.id.not_in(full_volunteer_ids()))
 
 
 def waiting_clause() -> ColumnElement[bool]:
@@ -57,46 +78,106 @@ class Suggestion:
     active: int
     shared_languages: list[str]
     works_in_area: bool
-    rank: tuple = field(default=())
 
 
-def suggestions(session: Session, resident: Resident) -> list[Suggestion]:
-    """Eligible volunteers for a resident, best first.
+@dataclass
+class Suggestions:
+    best: list[Suggestion]
+    total: int  # every eligible volunteer, of whom ``best`` are the first
+
+    def __iter__(self):
+        return iter(self.best)
+
+    def __len__(self) -> int:
+        return len(self.best)
+
+    def __getitem__(self, index: int) -> Suggestion:
+        return self.best[index]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.best)
+
+
+SUGGESTIONS_SHOWN = 10
+
+
+def suggestions(
+    session: Session,
+    resident: Resident,
+    *,
+    exclude_volunteer_id: int | None = None,
+    limit: int = SUGGESTIONS_SHOWN,
+) -> Suggestions:
+    """Eligible volunteers for a resident, best first, ranked in SQL: the best ``limit`` and how
+    many are eligible in all.
 
     Eligible: passes the training gate, has room, and speaks one of the resident's languages.
     Ranked by the resident's language preference, then working in the resident's area, then the
-    lightest caseload.
+    lightest caseload, then the name. Two statements whatever the number of volunteers.
     """
     codes = resident.language_codes
     if not codes:
-        return []
-    count = active_count()
-    rows = session.execute(
-        select(Volunteer, count)
-        .where(
-            has_room_clause(),
-            exists().where(
-                volunteer_languages.c.volunteer_id == Volunteer.id,
-                volunteer_languages.c.language_code.in_(codes),
+        return Suggestions([], 0)
+    preference = {code: rank for rank, code in enumerate(codes)}
+    spoken = (
+        select(
+            volunteer_languages.c.volunteer_id.label("volunteer_id"),
+            func.min(case(preference, value=volunteer_languages.c.language_code)).label("pref"),
+        )
+        .where(volunteer_languages.c.language_code.in_(codes))
+        .group_by(volunteer_languages.c.volunteer_id)
+        .subquery("spoken")
+    )
+    load = caseload_counts()
+    active = func.coalesce(load.c.active, 0)
+    in_area = volunteer_areas.c.area_id.is_not(None)
+    query = (
+        select(Volunteer, active, in_area, func.count().over())
+        .join(spoken, spoken.c.volunteer_id == Volunteer.id)
+        .outerjoin(load, load.c.volunteer_id == Volunteer.id)
+        .outerjoin(
+            volunteer_areas,
+            and_(
+                volunteer_areas.c.volunteer_id == Volunteer.id,
+                volunteer_areas.c.area_id == resident.area_id,
             ),
         )
-        .options(
-            selectinload(Volunteer.languages),
-            selectinload(Volunteer.areas),
-            joinedload(Volunteer.organisation),
+        .where(matchable_clause(), active < MAX_ACTIVE_RESIDENTS)
+        .order_by(
+            spoken.c.pref,
+            case((in_area, 0), else_=1),
+            active,
+            func.lower(Volunteer.name),
+            Volunteer.id,
         )
-    ).all()
-    preference = {code: rank for rank, code in enumerate(codes)}
-    result = []
-    for volunteer, active in rows:
-        shared = sorted(
-            (c for c in volunteer.language_codes if c in preference), key=preference.__getitem__
+        .limit(limit)
+        .options(joinedload(Volunteer.organisation))
+    )
+    if exclude_volunteer_id is not None:
+        query = query.where(Volunteer.id != exclude_volunteer_id)
+    rows = session.execute(query).all()
+    if not rows:
+        return Suggestions([], 0)
+    ids = [row[0].id for row in rows]
+    languages: dict[int, list[str]] = {}
+    for volunteer_id, code in session.execute(
+        select(volunteer_languages.c.volunteer_id, volunteer_languages.c.language_code).where(
+            volunteer_languages.c.volunteer_id.in_(ids),
+            volunteer_languages.c.language_code.in_(codes),
         )
-        in_area = any(area.id == resident.area_id for area in volunteer.areas)
-        rank = (preference[shared[0]], not in_area, active, volunteer.name.lower())
-        result.append(Suggestion(volunteer, active, shared, in_area, rank))
-    result.sort(key=lambda s: s.rank)
-    return result
+    ):
+        languages.setdefault(volunteer_id, []).append(code)
+    best = [
+        Suggestion(
+            volunteer,
+            count,
+            sorted(languages.get(volunteer.id, []), key=preference.__getitem__),
+            bool(works_in_area),
+        )
+        for volunteer, count, works_in_area, _total in rows
+    ]
+    return Suggestions(best, rows[0][3])
 
 
 def _check_start(start: date, today: date) -> None:
@@ -283,10 +364,12 @@ def waiting_residents(session: Session) -> list[Resident]:
 
 def caseloads(session: Session) -> list[tuple[Volunteer, int, bool]]:
     """Every active volunteer with their number of active residents and whether matchable."""
+    load = caseload_counts()
     return [
         (volunteer, count, bool(matchable))
         for volunteer, count, matchable in session.execute(
-            select(Volunteer, active_count(), matchable_clause())
+            select(Volunteer, func.coalesce(load.c.active, 0), matchable_clause())
+            .outerjoin(load, load.c.volunteer_id == Volunteer.id)
             .where(Volunteer.active.is_(True))
             .options(joinedload(Volunteer.organisation), selectinload(Volunteer.languages))
             .order_by(Volunteer.name)

@@ -117,6 +117,29 @@ def test_suggestions_only_eligible_and_ranked_with_reasons():
     assert first.shared_languages == ["tw"]
     assert first.works_in_area and first.active == 0
     assert found[1].active == 1
+    assert found.total == 4 and found.more == 0
+
+
+def test_suggestions_are_the_best_few_with_the_number_of_others_in_constant_statements():
+    from sqlalchemy import event
+
+    resident = make_resident(("tw",), area="Bijlmer-Oost")
+    for n in range(14):
+        make_volunteer(("tw",), name=f"Volunteer {n:02d}")
+    in_area = make_volunteer(("tw",), areas=["Bijlmer-Oost"], name="Z in area")
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        found = matching.suggestions(db.session, resident, limit=10)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(found) == 10 and found.total == 15 and found.more == 5
+    assert found[0].volunteer == in_area  # in the area first, then by name
+    assert [s.volunteer.name for s in found][1:3] == ["Volunteer 00", "Volunteer 01"]
+    assert len(statements) == 2  # the ranked page, and the shared languages of those ten
+    others = matching.suggestions(db.session, resident, exclude_volunteer_id=in_area.id)
+    assert in_area not in [s.volunteer for s in others] and others.total == 14
 
 
 def test_assign_refuses_untrained_and_no_shared_language():

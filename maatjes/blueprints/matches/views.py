@@ -226,11 +226,9 @@ def transfer(match_id: int):
     if not match.is_active:
         flash(_("This match has already ended."), "warning")
         return redirect(url_for("matches.detail", match_id=match.id))
-    suggestions = [
-        s
-        for s in matching.suggestions(db.session, match.resident)
-        if s.volunteer.id != match.volunteer_id
-    ]
+    suggestions = matching.suggestions(
+        db.session, match.resident, exclude_volunteer_id=match.volunteer_id
+    )
     form = TransferForm()
     if not form.is_submitted():
         form.started_on.data = today()
