@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     check_production_settings(app)
     _prepare_sqlite_path(app)
+    register_transaction_mode(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -34,6 +35,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     logging.getLogger("maatjes").setLevel(logging.INFO)
     return app
+
+
+def register_transaction_mode(app: Flask) -> None:
+    """First thing in every request: does it only read? (SQLite begins accordingly.)"""
+    from maatjes import sqlite_locking
+
+    strict = bool(app.config.get("SQLITE_STRICT_READS", app.config.get("TESTING")))
+
+    @app.before_request
+    def choose_transaction_mode():
+        sqlite_locking.start_request(request.method, strict=strict)
+
+    @app.teardown_request
+    def reset_transaction_mode(_error=None):
+        sqlite_locking.end_request()
 
 
 class UnsafeSettings(RuntimeError):
@@ -88,12 +104,9 @@ def _on_connect(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-@event.listens_for(Engine, "begin")
-def _on_begin(connection) -> None:
-    if connection.dialect.name == "sqlite":
-        # One writer at a time: a transaction that reads a volunteer's caseload and then
-        # writes a match cannot interleave with another (SQLite has no row locks).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+# How transactions begin on SQLite (IMMEDIATE for writers, a plain BEGIN for read-only
+# requests): see maatjes/sqlite_locking.py.
+import maatjes.sqlite_locking  # noqa: E402, F401
 
 
 def register_extensions(app: Flask) -> None:

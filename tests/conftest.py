@@ -83,3 +83,15 @@ def client(app):
 
 # A real SMTP server on loopback (aiosmtpd), for every test that sends mail.
 from tests.jobs.test_email_and_concurrency import smtp  # noqa: E402, F401
+
+
+@pytest.fixture
+def restore_limiter():
+    """The limiter is one object per process (one app in production); a test that builds
+    another app re-points it: give it back to the suite's app afterwards."""
+    from maatjes.extensions import limiter
+
+    saved = dict(limiter.__dict__)
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)

@@ -34,21 +34,24 @@ def audit_view(object_type: str, object_id: int, resident_id: int | None, actor=
     """Record that the current user (or ``actor``) opened this record: one INSERT, committed
     once the page is rendered, so that committing does not expire what the page still reads
     (no extra SELECTs). A page that fails to render is not shown and not recorded; a record
-    that cannot be written fails the request."""
+    that cannot be written fails the request. The row waits outside the session until then:
+    a read-only request writes it in a transaction of its own (see ``sqlite_locking``)."""
     from maatjes.domain import audit
+    from maatjes.sqlite_locking import write_after_reading
 
-    audit.record(
+    row = audit.record(
         db.session,
         action="view",
         object_type=object_type,
         object_id=object_id,
         resident_id=resident_id,
         actor=actor,
+        add=False,
     )
 
     @after_this_request
     def commit(response):
-        db.session.commit()
+        write_after_reading(db.session, [row])
         return response
 
 

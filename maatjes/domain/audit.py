@@ -95,25 +95,28 @@ def record(
     actor: User | None = None,
     changes: dict | None = None,
     detail: str | None = None,
-) -> None:
-    """One audit row, in the session's transaction (the caller commits)."""
+    add: bool = True,
+) -> AuditEvent:
+    """One audit row, in the session's transaction (the caller commits); with ``add=False``
+    the row is returned for the caller to add later."""
     actor_id, role, source = _actor()
     if actor is not None:
         actor_id, role = actor.id, actor.role
     if detail:
         changes = {**(changes or {}), "detail": detail}
-    session.add(
-        AuditEvent(
-            actor_id=actor_id,
-            actor_role=role,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            resident_id=resident_id,
-            source=source,
-            changes=changes,
-        )
+    row = AuditEvent(
+        actor_id=actor_id,
+        actor_role=role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        resident_id=resident_id,
+        source=source,
+        changes=changes,
     )
+    if add:
+        session.add(row)
+    return row
 
 
 def _plain(value):
