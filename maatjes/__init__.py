@@ -114,6 +114,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     import maatjes.domain.audit  # noqa: F401  (its session listeners audit every write)
+    import maatjes.domain.search  # noqa: F401  (keeps every record's search text current)
 
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -322,9 +323,11 @@ def _is_outage(error) -> bool:
 
 def register_template_helpers(app: Flask) -> None:
     from maatjes import formatting, qr
+    from maatjes.blueprints.listing import url_with
     from maatjes.domain import handovers, phones
 
     app.jinja_env.globals.update(
+        url_with=url_with,
         handover_waiting=handovers.waiting,
         handover_sent_on=handovers.sent_on,
         language_name=formatting.language_name,

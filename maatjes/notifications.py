@@ -42,6 +42,37 @@ def _first(name: str) -> str:
     return name.split()[0] if name else ""
 
 
+def preload(session: Session, notes: list[Notification]) -> list:
+    """Load what a page of notifications refers to in one query per kind of record, so that
+    rendering them finds everything in the session instead of asking once per notification.
+    Keep the returned list while rendering: the session holds its objects only weakly."""
+    from sqlalchemy.orm import joinedload
+
+    def ids(attribute: str) -> set[int]:
+        return {getattr(n, attribute) for n in notes if getattr(n, attribute) is not None}
+
+    wanted = [
+        (Match, ids("match_id"), (joinedload(Match.resident), joinedload(Match.volunteer))),
+        (
+            Handover,
+            ids("handover_id"),
+            (
+                joinedload(Handover.resident),
+                joinedload(Handover.area),
+                joinedload(Handover.sender),
+            ),
+        ),
+        (Volunteer, ids("volunteer_id"), ()),
+        (Training, ids("training_id"), ()),
+        (Contact, ids("contact_id"), ()),
+    ]
+    loaded: list = []
+    for model, keys, options in wanted:
+        if keys:
+            loaded += session.scalars(select(model).where(model.id.in_(keys)).options(*options))
+    return loaded
+
+
 def render(session: Session, note: Notification, *, today: date) -> Message:
     kind = note.kind
     if kind == rhythm.CONTACT_DUE:
@@ -241,10 +272,10 @@ def _digest(session: Session, note: Notification, today: date) -> Message:
         )
     data = overview.build(session, today=today)
     lines = [
-        _("Contact due this week: %(n)d", n=len(data.due_this_week)),
-        _("Missed last week: %(n)d", n=len(data.missed_last_week)),
-        _("Flagged for your attention: %(n)d", n=len(data.flagged)),
-        _("Open handovers: %(n)d", n=len(data.open_handovers)),
+        _("Contact due this week: %(n)d", n=data.due_this_week.total),
+        _("Missed last week: %(n)d", n=data.missed_last_week.total),
+        _("Flagged for your attention: %(n)d", n=data.flagged.total),
+        _("Open handovers: %(n)d", n=data.open_handovers.total),
         _("Residents waiting: %(n)d", n=data.waiting_total),
     ]
     return Message(_("Money Maatjes: today's attention list"), "\n".join(lines), "/lead/")

@@ -52,6 +52,8 @@ CHOICE_COLUMNS = frozenset(
 SECRET_COLUMNS = frozenset(
     {"password_hash", "password_token_hash", "totp_secret", "calendar_token_hash"}
 )
+# Derived from columns that are logged themselves: left out.
+DERIVED_COLUMNS = frozenset({"search_text"})
 
 
 def _audited_models() -> dict[type, str]:
@@ -136,6 +138,8 @@ def _changes(state, *, new: bool, deleted: bool) -> dict:
     for attr in state.mapper.column_attrs:
         key = attr.key
         column = attr.columns[0]
+        if key in DERIVED_COLUMNS:
+            continue
         if key in SECRET_COLUMNS and not state.attrs[key].history.has_changes():
             continue
         history = state.attrs[key].history

@@ -40,6 +40,7 @@ DECLINED = "declined"
 RETURNED = "returned"
 
 OPEN = (SENT, ACCEPTED, FIRST_CONTACT)
+TRANSITIONS_STATUSES = (SENT, ACCEPTED, FIRST_CONTACT, COMPLETED, DECLINED, RETURNED)
 # Waiting: for the receiving side to accept, or (accepted) for the first contact. Once the
 # first contact is made, nobody waits any more.
 WAITING = (SENT, ACCEPTED)

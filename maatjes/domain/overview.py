@@ -1,99 +1,136 @@
-"""The lead's overview: caseload, demand by language, the week's rhythm, attention, handovers."""
+"""The lead's overview: what needs the lead today, of a size that does not grow with the data.
+
+Every section is a count and the few most urgent items (``SHOWN``), each linking to its full,
+filtered list; a fixed number of statements, whatever the size of the programme.
+"""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from maatjes.domain import matching, weeks
-from maatjes.domain.handovers import OPEN
+from maatjes.domain.handovers import OPEN, WAITING
 from maatjes.domain.sql import days_between
+from maatjes.domain.training import matchable_clause
 from maatjes.models import Contact, Handover, Match, Resident, Volunteer
+
+SHOWN = 10
+# Matches that ended before the 13-week minimum in this many recent days, with their reasons.
+ENDED_EARLY_DAYS = 90
+
+
+@dataclass
+class Section:
+    total: int
+    items: list
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass
+class Caseload:
+    by_count: dict[int, int]  # active volunteers who can be matched, by their active residents
+    not_matchable: int  # active volunteers who cannot be matched yet (training)
 
 
 @dataclass
 class Overview:
     today: date
-    caseload: dict[int, list[tuple[Volunteer, bool]]]
+    caseload: Caseload
     demand: list[matching.LanguageDemand]
-    waiting_total: int
-    due_this_week: list[Match]
-    missed_last_week: list[Match]
-    flagged: list[Contact]
-    open_handovers: list[Handover]
-    ended_early: list[Match]
-    ended_early_total: int
+    waiting: Section  # residents waiting longest
+    due_this_week: Section
+    missed_last_week: Section
+    flagged: Section
+    open_handovers: Section
+    ended_early: Section
+
+    @property
+    def waiting_total(self) -> int:
+        return self.waiting.total
 
 
-def _matches_without_contact(session: Session, monday: date, today: date) -> list[Match]:
-    return list(
-        session.scalars(
-            select(Match)
-            .where(weeks.active_without_contact_in_week(monday, today=today))
-            .options(joinedload(Match.volunteer), joinedload(Match.resident))
-            .order_by(Match.started_on, Match.id)
+def _section(session: Session, query, order, *, options=()) -> Section:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = session.scalars(query.options(*options).order_by(*order).limit(SHOWN)).all()
+    return Section(total or 0, list(items))
+
+
+def caseload(session: Session) -> Caseload:
+    """One grouped statement: active volunteers by active residents, and who cannot be matched."""
+    load = matching.caseload_counts()
+    active = func.coalesce(load.c.active, 0)
+    matchable = matchable_clause()
+    rows = session.execute(
+        select(
+            case((matchable, active), else_=-1).label("bucket"),
+            func.count(Volunteer.id),
         )
+        .outerjoin(load, load.c.volunteer_id == Volunteer.id)
+        .where(Volunteer.active.is_(True))
+        .group_by("bucket")
+    ).all()
+    counts = dict(rows)
+    by_count = {n: 0 for n in range(matching.MAX_ACTIVE_RESIDENTS + 1)}
+    for n in by_count:
+        by_count[n] = counts.get(n, 0)
+    return Caseload(by_count, counts.get(-1, 0))
+
+
+def _without_contact(session: Session, monday: date, today: date) -> Section:
+    return _section(
+        session,
+        select(Match).where(weeks.active_without_contact_in_week(monday, today=today)),
+        (Match.started_on, Match.id),
+        options=(joinedload(Match.volunteer), joinedload(Match.resident)),
     )
 
 
-# Matches that ended before the 13-week minimum in this many recent days, with their reasons.
-ENDED_EARLY_DAYS = 90
-ENDED_EARLY_SHOWN = 20
-
-
-def _ended_early(session: Session, today: date) -> tuple[list[Match], int]:
-    condition = and_(
+def build(session: Session, *, today: date) -> Overview:
+    this_monday = weeks.week_start(today)
+    ended_early = and_(
         Match.ended_on.is_not(None),
         Match.ended_on >= today - timedelta(days=ENDED_EARLY_DAYS),
         days_between(Match.ended_on, Match.started_on) < weeks.MINIMUM_DAYS,
     )
-    total = session.scalar(select(func.count(Match.id)).where(condition)) or 0
-    rows = session.scalars(
-        select(Match)
-        .where(condition)
-        .options(joinedload(Match.volunteer), joinedload(Match.resident))
-        .order_by(Match.ended_on.desc(), Match.id.desc())
-        .limit(ENDED_EARLY_SHOWN)
-    ).all()
-    return list(rows), total
-
-
-def build(session: Session, *, today: date) -> Overview:
-    caseload: dict[int, list[tuple[Volunteer, bool]]] = {
-        n: [] for n in range(matching.MAX_ACTIVE_RESIDENTS + 1)
-    }
-    for volunteer, count, matchable in matching.caseloads(session):
-        caseload[min(count, matching.MAX_ACTIVE_RESIDENTS)].append((volunteer, matchable))
-    this_monday = weeks.week_start(today)
-    ended_early, ended_early_total = _ended_early(session, today)
+    waiting_first = case((Handover.status.in_(WAITING), 0), else_=1)
     return Overview(
-        ended_early=ended_early,
-        ended_early_total=ended_early_total,
         today=today,
-        caseload=caseload,
-        demand=matching.waiting_by_language(session),
-        waiting_total=session.scalar(
-            select(func.count(Resident.id)).where(matching.waiting_clause())
-        )
-        or 0,
-        due_this_week=_matches_without_contact(session, this_monday, today),
-        missed_last_week=_matches_without_contact(session, this_monday - timedelta(days=7), today),
-        flagged=list(
-            session.scalars(
-                select(Contact)
-                .where(Contact.needs_attention.is_(True), Contact.attention_handled_at.is_(None))
-                .options(joinedload(Contact.match).joinedload(Match.resident))
-                .options(joinedload(Contact.match).joinedload(Match.volunteer))
-                .order_by(Contact.contact_on.desc(), Contact.id.desc())
-            )
+        caseload=caseload(session),
+        demand=matching.waiting_by_language(session)[:SHOWN],
+        waiting=_section(
+            session,
+            select(Resident).where(matching.waiting_clause()),
+            (Resident.created_at, Resident.id),
+            options=(selectinload(Resident.language_links), joinedload(Resident.area)),
         ),
-        open_handovers=list(
-            session.scalars(
-                select(Handover)
-                .where(Handover.status.in_(OPEN))
-                .options(joinedload(Handover.resident), joinedload(Handover.area))
-                .order_by(Handover.status_changed_at)
-            )
+        due_this_week=_without_contact(session, this_monday, today),
+        missed_last_week=_without_contact(session, this_monday - timedelta(days=7), today),
+        flagged=_section(
+            session,
+            select(Contact).where(
+                Contact.needs_attention.is_(True), Contact.attention_handled_at.is_(None)
+            ),
+            (Contact.contact_on.desc(), Contact.id.desc()),
+            options=(
+                joinedload(Contact.match).joinedload(Match.resident),
+                joinedload(Contact.match).joinedload(Match.volunteer),
+            ),
+        ),
+        open_handovers=_section(
+            session,
+            select(Handover).where(Handover.status.in_(OPEN)),
+            (waiting_first, Handover.status_changed_at, Handover.id),
+            options=(joinedload(Handover.resident), joinedload(Handover.area)),
+        ),
+        ended_early=_section(
+            session,
+            select(Match).where(ended_early),
+            (Match.ended_on.desc(), Match.id.desc()),
+            options=(joinedload(Match.volunteer), joinedload(Match.resident)),
         ),
     )

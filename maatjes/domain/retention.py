@@ -139,6 +139,7 @@ def anonymise(session: Session, resident_ids: list[int], *, now: datetime) -> in
             phone_digits="",
             neighbourhood="",
             needs_other="",
+            search_text="",
             retention_postpone_reason="",
             anonymised_at=now,
             closed_on=func.coalesce(Resident.closed_on, now.date()),

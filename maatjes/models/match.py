@@ -40,6 +40,13 @@ class Match(Base):
             postgresql_where=_ACTIVE,
         ),
         CheckConstraint("slot IN (1, 2)", name="slot"),
+        # The weekly rhythm and the overview read active matches by their start.
+        Index(
+            "ix_matches_active_started",
+            "started_on",
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maatjes.models.base import Base, utcnow
@@ -15,6 +15,10 @@ class Resident(Base):
     """A resident of Zuidoost who asked for a Money Maatje. Only stored with consent."""
 
     __tablename__ = "residents"
+    __table_args__ = (
+        Index("ix_residents_name", "last_name", "first_name"),
+        Index("ix_residents_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
@@ -32,6 +36,8 @@ class Resident(Base):
     consent_recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Set when the resident's support ended and no new maatje is wanted (off the waiting list).
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # Folded names, phone forms and e-mail, for search (maatjes/domain/search.py keeps it).
+    search_text: Mapped[str] = mapped_column(String(400), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Retention: personal data is erased (anonymised) a while after support ended, unless the
     # lead postpones it, with a reason, until a date.

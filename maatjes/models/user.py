@@ -37,6 +37,8 @@ class User(UserMixin, Base):
     # SHA-256 of the one-time "set your password" token; the token itself is never stored.
     password_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_token_expires: Mapped[datetime | None] = mapped_column(DateTime)
+    # Folded names, phone forms and e-mail, for search (maatjes/domain/search.py keeps it).
+    search_text: Mapped[str] = mapped_column(String(400), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Part of the id in every session cookie: raising it ends every session of the user at once
     # (logout, password change, blocking, "log out everywhere").

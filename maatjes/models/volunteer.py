@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maatjes.models.base import Base, utcnow
@@ -26,6 +26,7 @@ class Volunteer(Base):
     """A maatje: a volunteer from one of the pact's member organisations."""
 
     __tablename__ = "volunteers"
+    __table_args__ = (Index("ix_volunteers_name", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -38,6 +39,8 @@ class Volunteer(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # SHA-256 of the calendar feed token (the token is shown once); NULL = no feed.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Folded names, phone forms and e-mail, for search (maatjes/domain/search.py keeps it).
+    search_text: Mapped[str] = mapped_column(String(400), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()

@@ -217,6 +217,7 @@ MATRIX = {
     ],
     "audit.index": [("GET", "/audit", {**STAFF, "lead": 403})],
     "lead.waiting": [("GET", "/lead/waiting", STAFF)],
+    "lead.flagged": [("GET", "/lead/flagged", STAFF)],
 }
 
 

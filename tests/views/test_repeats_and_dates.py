@@ -179,8 +179,8 @@ def test_counts_of_one_are_singular(app):
     page = text(client.get(f"/trainings/{training_id}"))
     assert "refresher after 1 month" in page and "1 months" not in page
     page = text(client.get("/lead/waiting"))
-    assert "1 waiting · 1 trained volunteer with room speaks it" in page
+    assert "1 waiting" in page and "1 trained volunteer with room speaks it" in page
     with client.session_transaction() as session:
         session["locale"] = "nl"
     page = text(client.get("/lead/waiting"))
-    assert "1 wachtend · 1 getrainde vrijwilliger met plek spreekt deze taal" in page
+    assert "1 wachtend" in page and "1 getrainde vrijwilliger met plek spreekt deze taal" in page

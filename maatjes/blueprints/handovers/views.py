@@ -1,7 +1,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import case
+from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from maatjes.blueprints import (
@@ -14,11 +15,13 @@ from maatjes.blueprints import (
     today,
 )
 from maatjes.blueprints.handovers.forms import ActionForm, HandoverForm, ReferralForm
-from maatjes.domain import access, consent, handovers, residents
+from maatjes.blueprints.listing import Filter, ListArgs, paginate
+from maatjes.domain import access, consent, handovers, residents, search
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
+from maatjes.formatting import label
 from maatjes.labels import choices
-from maatjes.models import Handover, Role
+from maatjes.models import TO_BUURTTEAM, TO_MAATJES, Area, Handover, Resident, Role
 
 bp = Blueprint("handovers", __name__)
 
@@ -35,20 +38,63 @@ def _input(form: HandoverForm) -> handovers.HandoverInput:
     )
 
 
+SORTS = [
+    ("waiting", _l("Open first, longest waiting first")),
+    ("newest", _l("Newest first")),
+]
+
+
 @bp.route("/handovers")
 @roles_required(*ALL_ROLES)
 def index():
-    open_first = case((Handover.status.in_(handovers.OPEN), 0), else_=1)
-    rows = db.session.scalars(
-        access.handovers_query(current_user)
-        .options(joinedload(Handover.resident), joinedload(Handover.area))
-        .order_by(open_first, Handover.status_changed_at.desc())
-        .limit(200)
-    ).all()
-    open_ids = [h.resident_id for h in rows if h.status in handovers.OPEN]
+    every = ("", _("All"))
+    statuses = [(s, label("handover_status", s)) for s in handovers.TRANSITIONS_STATUSES]
+    filters = [
+        Filter(
+            "state", _l("Open or closed"), [every, ("open", _("open")), ("closed", _("closed"))]
+        ),
+        Filter("status", _l("Status"), [every] + statuses),
+        Filter(
+            "direction",
+            _l("Direction"),
+            [every] + [(d, label("handover_direction", d)) for d in (TO_BUURTTEAM, TO_MAATJES)],
+        ),
+    ]
+    if current_user.role in Role.STAFF:
+        areas = db.session.execute(select(Area.id, Area.name).order_by(Area.name)).all()
+        filters.append(Filter("area", _l("Area"), [every] + [(str(i), n) for i, n in areas]))
+    args = ListArgs.from_request(filters, SORTS)
+    query = access.handovers_query(current_user).options(
+        joinedload(Handover.resident), joinedload(Handover.area)
+    )
+    if args.q:
+        found = search.matches(Resident.search_text, args.q)
+        if found is not None:
+            query = query.join(Resident, Resident.id == Handover.resident_id).where(found)
+    if args.get("state") == "open":
+        query = query.where(Handover.status.in_(handovers.OPEN))
+    elif args.get("state") == "closed":
+        query = query.where(Handover.status.not_in(handovers.OPEN))
+    if args.get("status"):
+        query = query.where(Handover.status == args.get("status"))
+    if args.get("direction"):
+        query = query.where(Handover.direction == args.get("direction"))
+    if args.get("area"):
+        query = query.where(Handover.area_id == int(args.get("area")))
+    if args.sort == "newest":
+        order = (Handover.created_at.desc(), Handover.id.desc())
+    else:
+        open_first = case((Handover.status.in_(handovers.OPEN), 0), else_=1)
+        order = (open_first, Handover.status_changed_at, Handover.id)
+    page = paginate(db.session, query.order_by(*order), args.page)
+    open_ids = [h.resident_id for h in page if h.status in handovers.OPEN]
     return render_template(
         "handovers/index.html",
-        handovers=rows,
+        handovers=page,
+        page=page,
+        args=args,
+        filters=filters,
+        sorts=SORTS,
         today=today(),
         withdrawn=consent.withdrawn_sharing_among(db.session, open_ids),
     )

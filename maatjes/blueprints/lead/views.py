@@ -1,15 +1,20 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from maatjes.blueprints import or_404, roles_required, show_violation, today
+from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.residents.forms import PostponeForm
-from maatjes.domain import access, matching, retention
+from maatjes.domain import access, matching, retention, search
 from maatjes.domain import overview as overview_rules
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
-from maatjes.models import Role
+from maatjes.formatting import language_name
+from maatjes.models import Area, Contact, Match, Resident, ResidentLanguage, Role
 
 PER_PAGE = 50
 
@@ -28,17 +33,75 @@ def overview():
     )
 
 
+WAITING_SORTS = [("longest", _l("Longest waiting first")), ("newest", _l("Newest first"))]
+
+
+@bp.route("/flagged")
+@roles_required(*Role.STAFF)
+def flagged():
+    """Every contact a volunteer flagged for the lead and nobody handled yet, newest first."""
+    args = ListArgs.from_request([])
+    page = paginate(
+        db.session,
+        select(Contact)
+        .where(Contact.needs_attention.is_(True), Contact.attention_handled_at.is_(None))
+        .options(
+            joinedload(Contact.match).joinedload(Match.resident),
+            joinedload(Contact.match).joinedload(Match.volunteer),
+        )
+        .order_by(Contact.contact_on.desc(), Contact.id.desc()),
+        args.page,
+    )
+    return render_template("lead/flagged.html", page=page, csrf_form=FlaskForm())
+
+
 @bp.route("/waiting")
 @roles_required(*Role.STAFF)
 def waiting():
-    residents = matching.waiting_residents(db.session)
+    """Who waits for a maatje: per language how many wait and how many trained volunteers with
+    room speak it, then the residents themselves, a page at a time, longest waiting first."""
     demand = matching.waiting_by_language(db.session)
-    by_language: dict[str, list] = {d.code: [] for d in demand}
-    for resident in residents:
-        for code in resident.language_codes:
-            by_language.setdefault(code, []).append(resident)
+    areas = db.session.execute(select(Area.id, Area.name).order_by(Area.name)).all()
+    every = ("", _("All"))
+    filters = [
+        Filter(
+            "language", _l("Language"), [every] + [(d.code, language_name(d.code)) for d in demand]
+        ),
+        Filter("area", _l("Area"), [every] + [(str(i), n) for i, n in areas]),
+    ]
+    args = ListArgs.from_request(filters, WAITING_SORTS)
+    query = (
+        select(Resident)
+        .where(matching.waiting_clause())
+        .options(selectinload(Resident.language_links), joinedload(Resident.area))
+    )
+    found = search.matches(Resident.search_text, args.q)
+    if found is not None:
+        query = query.where(found)
+    if args.get("language"):
+        query = query.where(
+            exists().where(
+                ResidentLanguage.resident_id == Resident.id,
+                ResidentLanguage.language_code == args.get("language"),
+            )
+        )
+    if args.get("area"):
+        query = query.where(Resident.area_id == int(args.get("area")))
+    order = (
+        (Resident.created_at.desc(), Resident.id.desc())
+        if args.sort == "newest"
+        else (Resident.created_at, Resident.id)
+    )
+    page = paginate(db.session, query.order_by(*order), args.page)
+    total = db.session.scalar(select(func.count(Resident.id)).where(matching.waiting_clause()))
     return render_template(
-        "lead/waiting.html", demand=demand, by_language=by_language, total=len(residents)
+        "lead/waiting.html",
+        demand=demand,
+        page=page,
+        args=args,
+        filters=filters,
+        sorts=WAITING_SORTS,
+        total=total or 0,
     )
 
 

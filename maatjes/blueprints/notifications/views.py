@@ -26,15 +26,16 @@ from wtforms import BooleanField, SubmitField
 
 from maatjes.blueprints import audit_view, or_404, roles_required, today
 from maatjes.blueprints.forms import Form
+from maatjes.blueprints.listing import ListArgs, paginate
 from maatjes.domain import access, contacts, two_factor, weeks
 from maatjes.domain.volunteers import reachable_volunteer
 from maatjes.extensions import db
 from maatjes.models import Match, Notification, Role, Volunteer, utcnow
-from maatjes.notifications import render, unread_count
+from maatjes.notifications import preload, render, unread_count
 
 bp = Blueprint("notifications", __name__)
 
-PAGE = 50
+PAGE = 25
 PAUSED = _l("You are not active as a volunteer now, so the calendar feed is off.")
 
 # Weeks the calendar feed looks ahead, beyond the 13-week minimum.
@@ -51,15 +52,22 @@ def inject_unread():
 @bp.route("/notifications")
 @login_required
 def index():
-    notes = db.session.scalars(
+    args = ListArgs.from_request([])
+    page = paginate(
+        db.session,
         select(Notification)
         .where(Notification.user_id == current_user.id)
-        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
-        .limit(PAGE)
-    ).all()
+        .order_by(
+            Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id
+        ),
+        args.page,
+        per_page=PAGE,
+    )
     day = today()
-    items = [(note, render(db.session, note, today=day)) for note in notes]
-    return render_template("notifications/index.html", items=items, form=FlaskForm())
+    referred = preload(db.session, page.items)
+    items = [(note, render(db.session, note, today=day)) for note in page]
+    del referred
+    return render_template("notifications/index.html", items=items, page=page, form=FlaskForm())
 
 
 def _own(notification_id: int) -> Notification:

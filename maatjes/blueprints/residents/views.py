@@ -1,13 +1,15 @@
 import json
+from datetime import timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from maatjes.blueprints import audit_view, or_404, roles_required, show_violation, today
+from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.residents.forms import (
     ExportForm,
     MatchForm,
@@ -15,12 +17,22 @@ from maatjes.blueprints.residents.forms import (
     SharingConsentForm,
     WithdrawConsentForm,
 )
-from maatjes.domain import access, accounts, audit, consent, matching, residents, subject_access
+from maatjes.domain import (
+    access,
+    accounts,
+    audit,
+    consent,
+    matching,
+    residents,
+    search,
+    subject_access,
+    weeks,
+)
 from maatjes.domain.clock import check_past_date
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.languages import format_language_list
 from maatjes.extensions import db
-from maatjes.formatting import custom_language_names
+from maatjes.formatting import custom_language_names, language_name
 from maatjes.labels import choices
 from maatjes.models import (
     SHARE_BUURTTEAM,
@@ -29,6 +41,7 @@ from maatjes.models import (
     Handover,
     Match,
     Resident,
+    ResidentLanguage,
     Role,
     utcnow,
 )
@@ -36,20 +49,103 @@ from maatjes.models import (
 bp = Blueprint("residents", __name__, url_prefix="/residents")
 
 
+STATUSES = {
+    "waiting": _l("waiting"),
+    "matched": _l("matched"),
+    "closed": _l("closed"),
+    "anonymised": _l("erased"),
+}
+CONTACT_STATES = {"due": _l("contact due this week"), "missed": _l("missed last week")}
+SORTS = [("name", _l("Name")), ("newest", _l("Newest first")), ("oldest", _l("Oldest first"))]
+
+
+def _status_clause(status: str):
+    active = exists().where(Match.resident_id == Resident.id, Match.ended_on.is_(None))
+    if status == "waiting":
+        return matching.waiting_clause()
+    if status == "matched":
+        return active
+    if status == "closed":
+        return and_(Resident.closed_on.is_not(None), Resident.anonymised_at.is_(None), ~active)
+    if status == "anonymised":
+        return Resident.anonymised_at.is_not(None)
+    return Resident.anonymised_at.is_(None)
+
+
+def _contact_clause(state: str):
+    monday = weeks.week_start(today())
+    if state == "missed":
+        monday -= timedelta(days=7)
+    return exists().where(
+        Match.resident_id == Resident.id,
+        weeks.active_without_contact_in_week(monday, today=today()),
+    )
+
+
 @bp.route("/")
 @roles_required(*Role.STAFF)
 def index():
-    rows = db.session.scalars(
-        access.residents_query(current_user)
-        .options(selectinload(Resident.language_links), joinedload(Resident.area))
-        .order_by(Resident.last_name, Resident.first_name)
+    areas = db.session.execute(select(Area.id, Area.name).order_by(Area.name)).all()
+    codes = db.session.scalars(
+        select(ResidentLanguage.language_code).distinct().order_by(ResidentLanguage.language_code)
     ).all()
-    active = dict(
-        db.session.execute(
-            select(Match.resident_id, Match.id).where(Match.ended_on.is_(None))
-        ).all()
+    filters = [
+        Filter("status", _l("Status"), [("", _("All"))] + list(STATUSES.items())),
+        Filter("area", _l("Area"), [("", _("All"))] + [(str(i), n) for i, n in areas]),
+        Filter(
+            "language", _l("Language"), [("", _("All"))] + [(c, language_name(c)) for c in codes]
+        ),
+        Filter("contact", _l("Contact"), [("", _("All"))] + list(CONTACT_STATES.items())),
+    ]
+    args = ListArgs.from_request(filters, SORTS)
+    query = access.residents_query(current_user).where(_status_clause(args.get("status")))
+    found = search.matches(Resident.search_text, args.q)
+    if found is not None:
+        query = query.where(found)
+    if args.get("area"):
+        query = query.where(Resident.area_id == int(args.get("area")))
+    if args.get("language"):
+        query = query.where(
+            exists().where(
+                ResidentLanguage.resident_id == Resident.id,
+                ResidentLanguage.language_code == args.get("language"),
+            )
+        )
+    if args.get("contact"):
+        query = query.where(_contact_clause(args.get("contact")))
+    order = {
+        "name": (Resident.last_name, Resident.first_name, Resident.id),
+        "newest": (Resident.created_at.desc(), Resident.id.desc()),
+        "oldest": (Resident.created_at, Resident.id),
+    }[args.sort]
+    page = paginate(
+        db.session,
+        query.options(selectinload(Resident.language_links), joinedload(Resident.area)).order_by(
+            *order
+        ),
+        args.page,
     )
-    return render_template("residents/index.html", residents=rows, active=active)
+    ids = [r.id for r in page]
+    active = (
+        dict(
+            db.session.execute(
+                select(Match.resident_id, Match.id).where(
+                    Match.ended_on.is_(None), Match.resident_id.in_(ids)
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return render_template(
+        "residents/index.html",
+        residents=page,
+        page=page,
+        args=args,
+        filters=filters,
+        sorts=SORTS,
+        active=active,
+    )
 
 
 def _prepare(form: ResidentForm) -> None:

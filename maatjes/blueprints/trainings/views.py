@@ -1,13 +1,15 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from maatjes.blueprints import or_404, roles_required, show_violation, today
 from maatjes.blueprints.fields import MAX_ID
+from maatjes.blueprints.listing import ListArgs, paginate
 from maatjes.blueprints.trainings.forms import AttendanceForm, SessionForm, TrainingForm
+from maatjes.domain import search
 from maatjes.domain import training as training_rules
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.sql import unique_or_violation
@@ -30,20 +32,35 @@ bp = Blueprint("trainings", __name__, url_prefix="/trainings")
 def index():
     """Every training; with ``?volunteer_id=`` (the "record training" link of a volunteer who
     cannot be matched yet) the sessions to choose from, the trainings they miss first."""
-    trainings = db.session.scalars(
-        select(Training).options(selectinload(Training.sessions)).order_by(Training.name)
-    ).all()
     volunteer = _for_volunteer()
     gate = None
+    first = []
     if volunteer is not None:
         gate = training_rules.gate_status(db.session, volunteer.id)
-        missing = {
-            training_rules.BASIC: gate.basic_on is None,
-            training_rules.MONEY_MAATJE: gate.money_maatje_on is None,
-        }
-        trainings.sort(key=lambda t: not missing.get(t.kind, False))
+        if gate.basic_on is None:
+            first.append(training_rules.BASIC)
+        if gate.money_maatje_on is None:
+            first.append(training_rules.MONEY_MAATJE)
+    args = ListArgs.from_request([])
+    sessions = (
+        select(TrainingSession.training_id, func.count(TrainingSession.id).label("n"))
+        .group_by(TrainingSession.training_id)
+        .subquery()
+    )
+    query = select(Training, func.coalesce(sessions.c.n, 0)).outerjoin(
+        sessions, sessions.c.training_id == Training.id
+    )
+    found = search.matches(func.lower(Training.name), args.q)
+    if found is not None:
+        query = query.where(found)
+    if volunteer is not None:
+        query = query.options(selectinload(Training.sessions))
+    missing_first = case((Training.kind.in_(first), 0), else_=1) if first else literal(1)
+    page = paginate(
+        db.session, query.order_by(missing_first, Training.name, Training.id), args.page, rows=True
+    )
     return render_template(
-        "trainings/index.html", trainings=trainings, volunteer=volunteer, gate=gate
+        "trainings/index.html", trainings=page, page=page, args=args, volunteer=volunteer, gate=gate
     )
 
 

@@ -1,7 +1,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from maatjes.blueprints import (
     confirmation_page,
@@ -10,8 +12,9 @@ from maatjes.blueprints import (
     roles_required,
     show_violation,
 )
+from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.users.forms import UserForm
-from maatjes.domain import accounts
+from maatjes.domain import accounts, search
 from maatjes.domain.clock import now_utc
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
@@ -30,11 +33,55 @@ def _now():
     return now_utc().replace(tzinfo=None)
 
 
+SORTS = [("name", _l("Name")), ("role", _l("Role")), ("newest", _l("Newest first"))]
+
+
 @bp.route("/")
 @roles_required(*Role.STAFF)
 def index():
-    users = db.session.scalars(select(User).order_by(User.role, User.name)).all()
-    return render_template("users/index.html", users=users, may_manage=accounts.may_manage)
+    every = ("", _("All"))
+    filters = [
+        Filter("role", _l("Role"), [every] + [(r, label("role", r)) for r in Role.ALL]),
+        Filter(
+            "status",
+            _l("Status"),
+            [
+                every,
+                ("active", _("Active")),
+                ("blocked", _("Blocked")),
+                ("no_password", _("No password yet")),
+            ],
+        ),  # fmt: skip
+    ]
+    args = ListArgs.from_request(filters, SORTS)
+    query = select(User).options(joinedload(User.area))
+    found = search.matches(User.search_text, args.q)
+    if found is not None:
+        query = query.where(found)
+    if args.get("role"):
+        query = query.where(User.role == args.get("role"))
+    status = args.get("status")
+    if status == "active":
+        query = query.where(User.active.is_(True), User.password_hash.is_not(None))
+    elif status == "blocked":
+        query = query.where(User.active.is_(False))
+    elif status == "no_password":
+        query = query.where(User.active.is_(True), User.password_hash.is_(None))
+    order = {
+        "name": (User.name, User.id),
+        "role": (User.role, User.name, User.id),
+        "newest": (User.created_at.desc(), User.id.desc()),
+    }[args.sort]
+    page = paginate(db.session, query.order_by(*order), args.page)
+    return render_template(
+        "users/index.html",
+        users=page,
+        page=page,
+        args=args,
+        filters=filters,
+        sorts=SORTS,
+        may_manage=accounts.may_manage,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,17 +1,19 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from maatjes.blueprints import or_404, roles_required, show_violation, today
 from maatjes.blueprints.fields import MAX_ID
+from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.volunteers.forms import VolunteerForm
-from maatjes.domain import matching, training
+from maatjes.domain import matching, search, training
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.languages import format_language_list
 from maatjes.domain.volunteers import VolunteerInput, save_volunteer
 from maatjes.extensions import db
-from maatjes.formatting import custom_language_names
+from maatjes.formatting import custom_language_names, language_name
 from maatjes.models import (
     Area,
     Match,
@@ -22,18 +24,92 @@ from maatjes.models import (
     User,
     Volunteer,
 )
+from maatjes.models.volunteer import volunteer_languages
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+
+
+SORTS = [("name", _l("Name")), ("caseload", _l("Fewest residents first"))]
 
 
 @bp.route("/")
 @roles_required(*Role.STAFF)
 def index():
-    rows = matching.caseloads(db.session)
-    inactive = db.session.scalars(
-        select(Volunteer).where(Volunteer.active.is_(False)).order_by(Volunteer.name)
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.name).order_by(Organisation.name)
     ).all()
-    return render_template("volunteers/index.html", rows=rows, inactive=inactive)
+    codes = db.session.scalars(
+        select(volunteer_languages.c.language_code)
+        .distinct()
+        .order_by(volunteer_languages.c.language_code)
+    ).all()
+    every = ("", _("All"))
+    filters = [
+        Filter("status", _l("Status"), [("active", _("Active")), ("inactive", _("Inactive"))]),
+        Filter(
+            "training",
+            _l("Training"),
+            [every, ("matchable", _("can be matched")), ("untrained", _("not trained yet"))],
+        ),
+        Filter(
+            "caseload",
+            _l("Residents"),
+            [every] + [(str(n), f"{n} / {matching.MAX_ACTIVE_RESIDENTS}") for n in (0, 1, 2)],
+        ),
+        Filter(
+            "organisation", _l("Organisation"), [every] + [(str(i), n) for i, n in organisations]
+        ),
+        Filter("language", _l("Language"), [every] + [(c, language_name(c)) for c in codes]),
+    ]
+    args = ListArgs.from_request(filters, SORTS)
+    load = matching.caseload_counts()
+    active = func.coalesce(load.c.active, 0)
+    matchable = training.matchable_clause()
+    query = (
+        select(Volunteer, active, matchable)
+        .outerjoin(load, load.c.volunteer_id == Volunteer.id)
+        .where(Volunteer.active.is_(args.get("status") != "inactive"))
+    )
+    found = search.matches(Volunteer.search_text, args.q)
+    if found is not None:
+        query = query.where(found)
+    if args.get("training") == "matchable":
+        query = query.where(matchable)
+    elif args.get("training") == "untrained":
+        query = query.where(~Volunteer.id.in_(training.trained_volunteer_ids()))
+    if args.get("caseload"):
+        query = query.where(active == int(args.get("caseload")))
+    if args.get("organisation"):
+        query = query.where(Volunteer.organisation_id == int(args.get("organisation")))
+    if args.get("language"):
+        query = query.where(
+            exists().where(
+                volunteer_languages.c.volunteer_id == Volunteer.id,
+                volunteer_languages.c.language_code == args.get("language"),
+            )
+        )
+    order = (
+        (active, Volunteer.name, Volunteer.id)
+        if args.sort == "caseload"
+        else (Volunteer.name, Volunteer.id)
+    )
+    page = paginate(
+        db.session,
+        query.options(
+            joinedload(Volunteer.organisation), selectinload(Volunteer.languages)
+        ).order_by(*order),
+        args.page,
+        rows=True,
+    )
+    return render_template(
+        "volunteers/index.html",
+        rows=page,
+        page=page,
+        args=args,
+        filters=filters,
+        sorts=SORTS,
+        max_residents=matching.MAX_ACTIVE_RESIDENTS,
+    )
 
 
 def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:
