@@ -202,6 +202,11 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(bp)
 
+    # Browsers (and feed readers) ask for /favicon.ico on their own: the icon from static/.
+    app.add_url_rule(
+        "/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"), methods=["GET"]
+    )
+
 
 def register_errorhandlers(app: Flask) -> None:
     from flask import render_template
@@ -366,7 +371,7 @@ def register_template_helpers(app: Flask) -> None:
         from maatjes.domain.clock import now_utc
         from maatjes.domain.sessions import idle_limit_minutes, idle_too_long
 
-        if request.endpoint in (None, "static", "bootstrap.static", "main.healthz"):
+        if request.endpoint in (None, "static", "bootstrap.static", "favicon", "main.healthz"):
             return None
         if "_user_id" not in session or not current_user.is_authenticated:
             return None
@@ -391,7 +396,7 @@ def register_template_helpers(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint not in ("static", "bootstrap.static"):
+        if request.endpoint not in ("static", "bootstrap.static", "favicon"):
             # Pages, error pages (404, 405, 503...) and redirects alike: never in a shared or
             # browser cache, since any of them may show a name.
             headers["Cache-Control"] = "no-store"

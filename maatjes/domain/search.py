@@ -45,9 +45,7 @@ def matches(column, query: str | None) -> ColumnElement[bool] | None:
     found = words(query)
     if not found:
         return None
-    return and_(
-        *(column.like(f"%{_escape(word)}%", escape="\\") for word in found)
-    )
+    return and_(*(column.like(f"%{_escape(word)}%", escape="\\") for word in found))
 
 
 def _escape(word: str) -> str:

@@ -125,6 +125,7 @@ HANDOVER_OTHER_AREA = {**LOGGED_IN, "volunteer": 404, "buurtteam": 404, "linking
 MATRIX = {
     "static": [("GET", "/static/app.css", EVERYONE)],
     "bootstrap.static": [("GET", "/bootstrap/static/css/bootstrap.min.css", EVERYONE)],
+    "favicon": [("GET", "/favicon.ico", EVERYONE)],
     "auth.login": [("GET", "/login", EVERYONE)],
     "auth.logout": [("POST", "/logout", {r: LOGIN for r in ROLES})],  # always ends at login
     "auth.password_link": [("GET", "/password/not-a-token", {r: 404 for r in ROLES})],
