@@ -157,8 +157,6 @@ def suggestions(
     if exclude_volunteer_id is not None:
         query = query.where(Volunteer.id != exclude_volunteer_id)
     rows = session.execute(query).all()
-    if not rows:
-        return Suggestions([], 0)
     ids = [row[0].id for row in rows]
     languages: dict[int, list[str]] = {}
     for volunteer_id, code in session.execute(
@@ -177,7 +175,7 @@ def suggestions(
         )
         for volunteer, count, works_in_area, _total in rows
     ]
-    return Suggestions(best, rows[0][3])
+    return Suggestions(best, rows[0][3] if rows else 0)
 
 
 def _check_start(start: date, today: date) -> None:

@@ -54,6 +54,12 @@ class Overview:
         return self.waiting.total
 
 
+def flagged_open():
+    """Contacts flagged for the lead and not handled yet. Written as the partial index's own
+    predicate (a bare boolean, not ``IS true``), so that PostgreSQL uses that index."""
+    return and_(Contact.needs_attention, Contact.attention_handled_at.is_(None))
+
+
 def _section(session: Session, query, order, *, options=()) -> Section:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = session.scalars(query.options(*options).order_by(*order).limit(SHOWN)).all()
@@ -112,9 +118,7 @@ def build(session: Session, *, today: date) -> Overview:
         missed_last_week=_without_contact(session, this_monday - timedelta(days=7), today),
         flagged=_section(
             session,
-            select(Contact).where(
-                Contact.needs_attention.is_(True), Contact.attention_handled_at.is_(None)
-            ),
+            select(Contact).where(flagged_open()),
             (Contact.contact_on.desc(), Contact.id.desc()),
             options=(
                 joinedload(Contact.match).joinedload(Match.resident),

@@ -80,6 +80,8 @@ class Contact(Base):
         CheckConstraint("duration_minutes BETWEEN 1 AND 1440", name="duration_minutes"),
         Index("ix_contacts_match_day", "match_id", "contact_on"),
         Index("ix_contacts_logged_by_created", "logged_by_id", "created_at"),
+        # "Which matches had no contact this week": a range of days over every match.
+        Index("ix_contacts_day", "contact_on"),
         # The lead's "flagged for your attention": only the few unhandled flags are indexed.
         Index(
             "ix_contacts_flagged_open",

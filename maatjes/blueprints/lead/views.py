@@ -12,6 +12,7 @@ from maatjes.blueprints.residents.forms import PostponeForm
 from maatjes.domain import access, matching, retention, search
 from maatjes.domain import overview as overview_rules
 from maatjes.domain.errors import RuleViolation
+from maatjes.domain.overview import flagged_open
 from maatjes.extensions import db
 from maatjes.formatting import language_name
 from maatjes.models import Area, Contact, Match, Resident, ResidentLanguage, Role
@@ -44,7 +45,7 @@ def flagged():
     page = paginate(
         db.session,
         select(Contact)
-        .where(Contact.needs_attention.is_(True), Contact.attention_handled_at.is_(None))
+        .where(flagged_open())
         .options(
             joinedload(Contact.match).joinedload(Match.resident),
             joinedload(Contact.match).joinedload(Match.volunteer),
