@@ -74,7 +74,7 @@ def write_after_reading(session, objects: list) -> None:
     """Add ``objects`` and commit them. In a read-only request on SQLite they are written in a
     write transaction of their own, on a second connection: the read transaction is left as
     it is (nothing it loaded is expired and read again) and is never upgraded to a write."""
-    if not reading_only():
+    if not reading_only() or session.get_bind().dialect.name != "sqlite":
         session.add_all(objects)
         session.commit()
         return
