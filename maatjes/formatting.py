@@ -1,12 +1,14 @@
 """Template helpers: dates in the user's language, language names, labels."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
+from babel import Locale, dates
 from flask import g, has_request_context
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import format_timedelta, get_locale
 from sqlalchemy import select
 
 from maatjes.domain import languages
+from maatjes.domain.clock import AMSTERDAM
 from maatjes.extensions import db
 from maatjes.labels import LABELS
 from maatjes.models import Language, utcnow
@@ -46,25 +48,41 @@ _PATTERNS = {
 }
 
 
-def _pattern(kind: str) -> str:
-    locale = get_locale()
-    language = locale.language if locale is not None else "nl"
-    return _PATTERNS.get(language, _PATTERNS["nl"])[kind]
+def _locale():
+    """The locale in force (the user's, or the one a notification is rendered in)."""
+    return get_locale() or Locale.parse("nl")
+
+
+def _pattern(kind: str, locale) -> str:
+    return _PATTERNS.get(locale.language, _PATTERNS["nl"])[kind]
 
 
 def long_date(value: date | None) -> str:
     """ "maandag 3 januari 2022" in Dutch, "Monday 3 January 2022" in English."""
-    return format_date(value, _pattern("long")) if value else ""
+    if not value:
+        return ""
+    locale = _locale()
+    return dates.format_date(value, _pattern("long", locale), locale=locale)
 
 
 def short_date(value: date | None) -> str:
     """ "3 jan 2022" in Dutch, "3 Jan 2022" in English."""
-    return format_date(value, _pattern("short")) if value else ""
+    if not value:
+        return ""
+    locale = _locale()
+    return dates.format_date(value, _pattern("short", locale), locale=locale)
 
 
 def date_time(value: datetime | None) -> str:
-    """ "3 jan 2022 14:05" in Dutch, "3 Jan 2022, 14:05" in English (local time)."""
-    return format_datetime(value, _pattern("datetime")) if value else ""
+    """ "3 jan 2022 14:05" in Dutch, "3 Jan 2022, 14:05" in English (Amsterdam time; stored
+    timestamps are naive UTC)."""
+    if not value:
+        return ""
+    locale = _locale()
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return dates.format_datetime(
+        moment, _pattern("datetime", locale), tzinfo=AMSTERDAM, locale=locale
+    )
 
 
 def ago(value: datetime | None) -> str:

@@ -74,4 +74,6 @@ def home():
 
 @bp.app_context_processor
 def inject_nav():
-    return {"Role": Role}
+    # The user object itself rather than Flask-Login's proxy: a page reads current_user dozens
+    # of times, and each read through the proxy looks the user up again.
+    return {"Role": Role, "current_user": current_user._get_current_object()}
