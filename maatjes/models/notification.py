@@ -25,7 +25,6 @@ class Notification(Base):
     __table_args__ = (
         Index("ix_notifications_user_unread", "user_id", "read_at"),
         Index("ix_notifications_email_status", "email_status"),
-        Index("ix_notifications_user_created", "user_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,9 +30,6 @@ def upgrade():
     with op.batch_alter_table('matches', schema=None) as batch_op:
         batch_op.create_index('ix_matches_active_started', ['started_on'], unique=False, sqlite_where=sa.text('ended_on IS NULL'), postgresql_where=sa.text('ended_on IS NULL'))
 
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at'], unique=False)
-
     with op.batch_alter_table('residents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('search_text', sa.String(length=400), server_default='', nullable=False))
         batch_op.create_index('ix_residents_created', ['created_at'], unique=False)
@@ -85,9 +82,6 @@ def downgrade():
         batch_op.drop_index('ix_residents_name')
         batch_op.drop_index('ix_residents_created')
         batch_op.drop_column('search_text')
-
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index('ix_notifications_user_created')
 
     with op.batch_alter_table('matches', schema=None) as batch_op:
         batch_op.drop_index('ix_matches_active_started', sqlite_where=sa.text('ended_on IS NULL'), postgresql_where=sa.text('ended_on IS NULL'))
