@@ -294,3 +294,19 @@ def test_an_old_digest_does_not_show_todays_figures_as_its_own(app):
     assert "Contact due this week: 1" in same_day.body
     assert next_day.subject == "Money Maatjes: attention list of Monday 17 January 2022"
     assert "Contact due" not in next_day.body and "today's figures" in next_day.body
+
+
+def test_a_job_counts_only_the_notifications_it_added(app):
+    """The count comes from the database's own row count: keys that exist are not counted."""
+    setup_match(start=date(2022, 1, 3))
+    make_volunteer()  # a second volunteer without matches: nothing for them
+    db.session.commit()
+    now = local(2022, 1, 19, 9, 0).replace(tzinfo=None)
+    today = date(2022, 1, 19)
+    first = rhythm.contact_missed(db.session, today=today, now=now)
+    again = rhythm.contact_missed(db.session, today=today, now=now)
+    db.session.commit()
+    stored = db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.kind == rhythm.CONTACT_MISSED)
+    )
+    assert first == stored == 2 and again == 0  # weeks 1 and 2 of the match, each once
