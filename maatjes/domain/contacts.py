@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from maatjes.domain.access import may_see_contacts
 from maatjes.domain.errors import RuleViolation
 from maatjes.models import CONTACT_KINDS, NEEDS, Contact, Match, Role, User, utcnow
 
@@ -152,12 +153,11 @@ CORRECTION_WINDOW = timedelta(days=7)
 def may_correct(user: User, contact: Contact, *, now: datetime | None = None) -> bool:
     """Leads and admins may correct any contact; a volunteer their own, within 7 days of
     logging it, while they still support the resident."""
+    if not may_see_contacts(user, contact.match):
+        return False
     if user.role in Role.STAFF:
         return True
-    if user.role != Role.VOLUNTEER or contact.logged_by_id != user.id:
-        return False
-    match = contact.match
-    if not match.is_active or match.volunteer.user_id != user.id or not match.volunteer.active:
+    if contact.logged_by_id != user.id or not contact.match.is_active:
         return False
     return (now or utcnow()) - contact.created_at <= CORRECTION_WINDOW
 

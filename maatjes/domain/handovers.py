@@ -44,7 +44,9 @@ TRANSITIONS_STATUSES = (SENT, ACCEPTED, FIRST_CONTACT, COMPLETED, DECLINED, RETU
 # Waiting: for the receiving side to accept, or (accepted) for the first contact. Once the
 # first contact is made, nobody waits any more.
 WAITING = (SENT, ACCEPTED)
-# Handovers waiting longer than this are overdue (the sender and the Linking Pin are told).
+# A handover still waiting after this many working days is overdue: from the next working day
+# the page marks it and the scheduler tells the sender and the Linking Pin
+# (rhythm.handovers_waiting, the same rule as a set).
 WAITING_WORKING_DAYS = 5
 
 # action -> (from statuses, to status)
@@ -85,7 +87,7 @@ class Waiting:
 
     @property
     def overdue(self) -> bool:
-        return self.working_days >= WAITING_WORKING_DAYS
+        return self.working_days > WAITING_WORKING_DAYS
 
 
 def waiting(handover: Handover, today: date) -> Waiting | None:

@@ -143,7 +143,7 @@ def suggestions(
                 volunteer_areas.c.area_id == resident.area_id,
             ),
         )
-        .where(matchable_clause(), active < MAX_ACTIVE_RESIDENTS)
+        .where(has_room_clause())
         .order_by(
             spoken.c.pref,
             case((in_area, 0), else_=1),

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from maatjes.domain import matching, weeks
 from maatjes.domain.handovers import OPEN, WAITING
-from maatjes.domain.sql import days_between
 from maatjes.domain.training import matchable_clause
 from maatjes.models import Contact, Handover, Match, Resident, Volunteer
 
@@ -99,9 +98,8 @@ def _without_contact(session: Session, monday: date, today: date) -> Section:
 def build(session: Session, *, today: date) -> Overview:
     this_monday = weeks.week_start(today)
     ended_early = and_(
-        Match.ended_on.is_not(None),
+        weeks.ended_before_minimum_clause(),
         Match.ended_on >= today - timedelta(days=ENDED_EARLY_DAYS),
-        days_between(Match.ended_on, Match.started_on) < weeks.MINIMUM_DAYS,
     )
     waiting_first = case((Handover.status.in_(WAITING), 0), else_=1)
     return Overview(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from maatjes.domain import weeks
 from maatjes.domain.clock import AMSTERDAM
-from maatjes.domain.handovers import ACCEPTED, SENT, TO_MAATJES
+from maatjes.domain.handovers import TO_MAATJES, WAITING, WAITING_WORKING_DAYS
 from maatjes.domain.sql import upsert_insert
 from maatjes.domain.volunteers import reachable_volunteer
 from maatjes.domain.workdays import is_working_day, latest_overdue_day
@@ -40,7 +40,6 @@ VOG_EXPIRING = "vog_expiring"
 REFRESHER = "training_refresher"
 LEAD_DIGEST = "lead_digest"
 
-HANDOVER_WORKING_DAYS = 5
 PAPERS_NOTICE = timedelta(days=30)
 # How many finished weeks a run looks back at, so a scheduler that was down catches up.
 LOOKBACK_WEEKS = 2
@@ -272,9 +271,9 @@ def handovers_waiting(session: Session, *, today: date, now: datetime) -> int:
     """Sent but not accepted, or accepted without first contact, for 5 working days: the
     sender and the area's Linking Pins are told, and for a referral to Money Maatjes the leads,
     who are to act on it (once per handover, step and person; active accounts only)."""
-    last_day = latest_overdue_day(today, HANDOVER_WORKING_DAYS)
+    last_day = latest_overdue_day(today, WAITING_WORKING_DAYS)
     cutoff = _local_midnight_utc(last_day + timedelta(days=1))
-    overdue = and_(Handover.status.in_((SENT, ACCEPTED)), Handover.status_changed_at < cutoff)
+    overdue = and_(Handover.status.in_(WAITING), Handover.status_changed_at < cutoff)
     created = 0
     recipients = (
         and_(User.id == Handover.sender_id, User.active.is_(True)),

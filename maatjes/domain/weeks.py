@@ -147,6 +147,20 @@ def active_without_contact_in_week(monday: date, *, today: date):
     )
 
 
+def ended_before_minimum_clause():
+    """SQL condition, the set-based form of ``not minimum_reached(started_on, ended_on)`` for
+    an ended match."""
+    from sqlalchemy import and_
+
+    from maatjes.domain.sql import days_between
+    from maatjes.models import Match
+
+    return and_(
+        Match.ended_on.is_not(None),
+        days_between(Match.ended_on, Match.started_on) < MINIMUM_DAYS,
+    )
+
+
 def minimum_reached_clause(today: date):
     """SQL condition, the set-based form of ``minimum_reached(started_on, today)``."""
     from maatjes.models import Match

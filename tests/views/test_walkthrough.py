@@ -686,3 +686,14 @@ def test_the_buurtteam_referral_form_has_the_language_picker(app):
         db.session.commit()
     page = text(_client(app, team_id).get("/handovers/refer"))
     assert "data-language-picker" in page and "<datalist" in page
+
+
+def test_the_page_calls_a_handover_overdue_on_the_day_the_scheduler_reports_it():
+    """One rule for "waited too long": the page and the scheduler's notification agree. Sent
+    on Friday 22 April 2022; Koningsdag (27 April) is no working day; the 5th working day is
+    Monday 2 May, and from Tuesday 3 May it is overdue (tests/jobs/test_rhythm.py)."""
+    from maatjes.domain.handovers import SENT, waiting
+
+    handover = Handover(status=SENT, status_changed_at=datetime(2022, 4, 22, 8, 0))
+    assert not waiting(handover, date(2022, 5, 2)).overdue
+    assert waiting(handover, date(2022, 5, 3)).overdue
