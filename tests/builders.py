@@ -150,6 +150,15 @@ def login(client, user: User | int, version: int = 0) -> None:
         session["_fresh"] = True
 
 
+def client_as(app, user: User | int, *, locale: str = "en"):
+    """A test client logged in as ``user``, in ``locale`` (the catalog's source, English)."""
+    client = app.test_client()
+    login(client, user)
+    with client.session_transaction() as session:
+        session["locale"] = locale
+    return client
+
+
 def volunteer_form(organisation_id: int, **changes: str) -> dict:
     """What a lead types into the new-volunteer form."""
     form = {

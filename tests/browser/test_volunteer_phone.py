@@ -1,78 +1,35 @@
 """A volunteer on a phone logs a contact and sees the week turn done (headless Chromium).
 
 Runs with `make test-browser` (Debian's chromium package; Playwright drives it via
-executable_path and never downloads a browser). The app is served on loopback by this test.
+executable_path and never downloads a browser). The app is served on loopback (conftest).
 """
 
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
-from maatjes import create_app
-from maatjes.demo import DEMO_PASSWORD, DOMAIN, load_demo
-from maatjes.extensions import db
+from maatjes.demo import DEMO_PASSWORD, DOMAIN
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+@pytest.fixture
+def live_server(demo_site):
+    """The demo on loopback (this module's own, so the contact logged here is the only one)."""
+    _app, base = demo_site
+    return base
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
-            "SECRET_KEY": "browser-test",
-        }
+def phone(chromium):
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="nl-NL",
     )
-    with app.app_context():
-        upgrade()
-        load_demo(db.session)
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run `make test-browser`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="nl-NL",
-        )
-        yield context.new_page()
-        context.close()
-        browser.close()
+    yield context.new_page()
+    context.close()
 
 
 def test_volunteer_logs_a_contact_on_a_phone(live_server, phone):

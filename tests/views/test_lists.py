@@ -14,21 +14,14 @@ from maatjes.domain.handovers import HandoverInput
 from maatjes.extensions import db
 from maatjes.models import Role
 from tests.builders import (
-    login,
+    client_as,
     make_area,
     make_match,
     make_resident,
     make_user,
     make_volunteer,
 )
-from tests.views.test_core_loop import english, text
-
-
-def _client(app, user_id: int):
-    client = app.test_client()
-    login(client, user_id)
-    english(client)
-    return client
+from tests.views.test_core_loop import text
 
 
 def _names(page: str, css_class: str = "card-title-cell") -> list[str]:
@@ -46,7 +39,7 @@ def test_a_lead_finds_a_resident_by_part_of_the_name_without_accents(app):
         make_resident(first_name="Ïsmaël", last_name="Doğan")
         make_resident(first_name="Ama", last_name="Owusu", phone="06 8765 4321")
         db.session.commit()
-    lead = _client(app, lead_id)
+    lead = client_as(app, lead_id)
     for query in ("ismael", "ISMA", "dogan", "smaë do"):
         page = text(lead.get(f"/residents/?q={query}"))
         assert _total(page) == 1 and "Ïsmaël Doğan" in page, query
@@ -62,7 +55,7 @@ def test_volunteers_and_accounts_are_found_the_same_way(app):
         make_volunteer(name="Zoë Ërdem")
         make_volunteer(name="Kwame Boateng")
         db.session.commit()
-    lead = _client(app, lead_id)
+    lead = client_as(app, lead_id)
     assert _names(text(lead.get("/volunteers/?q=zoe+erdem"))) == ["Zoë Ërdem"]
     accounts = text(lead.get("/users/?q=zoe"))
     assert "Zoë Ërdem" in accounts and "Kwame Boateng" not in accounts
@@ -77,7 +70,7 @@ def test_the_residents_list_pages_filters_and_sorts_in_the_query_string(app):
         matched = make_resident(("tw",), first_name="Matched", last_name="Zz")
         make_match(make_volunteer(("tw",)), matched, started_on=today)
         db.session.commit()
-    lead = _client(app, lead_id)
+    lead = client_as(app, lead_id)
     first = text(lead.get("/residents/"))
     assert _total(first) == 31 and len(_names(first)) == 25
     assert 'href="/residents/?page=2"' in first and "1–25 of 31" in first
@@ -100,7 +93,7 @@ def test_the_overview_links_to_its_full_lists(app):
     with app.app_context():
         lead_id = make_user(Role.LEAD).id
         db.session.commit()
-    page = text(_client(app, lead_id).get("/lead/"))
+    page = text(client_as(app, lead_id).get("/lead/"))
     for link in (
         "/volunteers/?caseload=0",
         "/volunteers/?training=untrained",
@@ -194,7 +187,7 @@ def counts_at(app):
     def measure(size: int) -> dict:
         with app.app_context():
             ids = _world(size)
-        clients = {role: _client(app, ids[role]) for role in ("lead", "team", "volunteer_user")}
+        clients = {role: client_as(app, ids[role]) for role in ("lead", "team", "volunteer_user")}
         result = {(role, url): _count(app, clients[role], url) for role, url in LIST_PAGES}
         with app.app_context():
             _empty_all_tables()

@@ -116,18 +116,6 @@ def test_one_address_is_paused_after_many_failures_with_a_page_in_its_language(a
         app.config["LOGIN_LIMIT"] = "30 per 10 minutes"
 
 
-@pytest.fixture
-def restore_limiter():
-    """The limiter is one object per process (one app in production); a test that builds
-    another app re-points it: give it back to the suite's app afterwards."""
-    from maatjes.extensions import limiter
-
-    saved = dict(limiter.__dict__)
-    yield
-    limiter.__dict__.clear()
-    limiter.__dict__.update(saved)
-
-
 def _redis_up() -> bool:
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()

@@ -11,8 +11,8 @@ from maatjes.domain.handovers import HandoverInput
 from maatjes.extensions import db
 from maatjes.models import Contact, Role, Training, TrainingSession, Volunteer
 from tests.builders import (
+    client_as,
     intake_form,
-    login,
     make_area,
     make_match,
     make_org,
@@ -21,14 +21,7 @@ from tests.builders import (
     volunteer_form,
 )
 from tests.builders import make_volunteer as build_volunteer
-from tests.views.test_core_loop import english, text
-
-
-def _client(app, user_id: int):
-    client = app.test_client()
-    login(client, user_id)
-    english(client)
-    return client
+from tests.views.test_core_loop import text
 
 
 def test_a_contact_sent_twice_is_saved_once(app):
@@ -37,7 +30,7 @@ def test_a_contact_sent_twice_is_saved_once(app):
         match = make_match(build_volunteer(), make_resident(), started_on=today - timedelta(days=7))
         db.session.commit()
         match_id, volunteer_user = match.id, match.volunteer.user_id
-    client = _client(app, volunteer_user)
+    client = client_as(app, volunteer_user)
     data = {
         "contact_on": today.isoformat(),
         "kind": "visit",
@@ -56,7 +49,7 @@ def test_a_volunteer_registered_twice_gets_a_warning_then_may_go_on(app):
         org = make_org()
         db.session.commit()
         lead_id, org_id = lead.id, org.id
-    client = _client(app, lead_id)
+    client = client_as(app, lead_id)
     data = volunteer_form(org_id, languages="nl, tw")
     assert client.post("/volunteers/new", data=data).status_code == 302
     response = client.post("/volunteers/new", data=data)
@@ -81,7 +74,7 @@ def test_an_impossible_date_is_called_invalid_not_missing(app):
         lead_id, match_id, training_id = lead.id, match.id, training.id
         resident_id = make_resident().id
         db.session.commit()
-    client = _client(app, lead_id)
+    client = client_as(app, lead_id)
     cases = [
         (f"/matches/{match_id}/contacts/new", {"contact_on": "2026-02-30", "kind": "phone"}),
         (f"/residents/{resident_id}/match", {"started_on": "2026-02-30", "volunteer": "1"}),
@@ -105,7 +98,7 @@ def test_consent_without_a_date_and_a_date_before_2000_are_explained(app):
         area = make_area()
         db.session.commit()
         lead_id, area_id = lead.id, area.id
-    client = _client(app, lead_id)
+    client = client_as(app, lead_id)
     page = text(client.post("/residents/new", data=intake_form(area_id, consent_on="")))
     assert "Give the date the resident gave consent." in page
     assert "Without the resident's consent" not in page
@@ -128,7 +121,7 @@ def test_a_step_on_a_handover_that_another_user_closed_says_so(app):
         )
         db.session.commit()
         handover_id, first_id, second_id = handover.id, first.id, second.id
-    a, b = _client(app, first_id), _client(app, second_id)
+    a, b = client_as(app, first_id), client_as(app, second_id)
     decline = a.post(
         f"/handovers/{handover_id}/decline", data={"note": "No capacity", "confirmed": "1"}
     )
@@ -151,7 +144,7 @@ def test_the_volunteers_home_before_the_intake_and_after_thirteen_weeks(app):
         )
         db.session.commit()
         user_id, ahead_id, long_id = volunteer.user_id, ahead.id, long_running.id
-    client = _client(app, user_id)
+    client = client_as(app, user_id)
     page = text(client.get("/me"))
     assert "Intake meeting on" in page
     assert f"/matches/{ahead_id}/contacts/new" not in page  # nothing to log before the intake
@@ -173,7 +166,7 @@ def test_counts_of_one_are_singular(app):
         make_resident(("tw",))
         db.session.commit()
         lead_id, training_id = lead.id, training.id
-    client = _client(app, lead_id)
+    client = client_as(app, lead_id)
     page = text(client.get("/trainings/"))
     assert "· 1 session" in page and "1 sessions" not in page
     page = text(client.get(f"/trainings/{training_id}"))

@@ -93,16 +93,16 @@ def new():
     areas = db.session.scalars(select(Area).order_by(Area.name)).all()
     form.area.choices = [(0, "—")] + [(a.id, a.name) for a in areas]
     asks_confirmation = form.is_submitted() and form.role.data in Role.STAFF
-    if asks_confirmation and not form.confirm_staff.data and form.validate():
-        form.confirm_staff.errors = [
-            _(
-                "This account (%(role)s) sees every resident. Tick the box to confirm, or"
-                " choose another role.",
-                role=label("role", form.role.data),
-            )
-        ]
-        return render_template("users/new.html", form=form, confirm=True), 422
     if form.validate_on_submit():
+        if asks_confirmation and not form.confirm_staff.data:
+            form.confirm_staff.errors = [
+                _(
+                    "This account (%(role)s) sees every resident. Tick the box to confirm, or"
+                    " choose another role.",
+                    role=label("role", form.role.data),
+                )
+            ]
+            return render_template("users/new.html", form=form, confirm=True), 422
         try:
             user, token = accounts.create_user(
                 db.session,
