@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maatjes.models.base import Base, utcnow
@@ -100,6 +100,9 @@ class Contact(Base):
     stress_score: Mapped[int | None]
     note: Mapped[str] = mapped_column(String(1000), default="")
     needs_attention: Mapped[bool] = mapped_column(default=False)
+    # This contact was the evaluation the 13-week minimum asks for (volunteer, resident and,
+    # where it helps, the lead look back and decide to go on or to end).
+    evaluation: Mapped[bool] = mapped_column(default=False, server_default=false())
     attention_handled_at: Mapped[datetime | None] = mapped_column(DateTime)
     logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
