@@ -120,6 +120,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Amsterdam")
+    from maatjes import translating
+
+    translating.install(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

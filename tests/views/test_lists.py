@@ -201,3 +201,38 @@ def test_every_list_and_the_overview_issue_the_same_statements_at_two_sizes(coun
     large = counts_at(30)  # past one page of every list
     grown = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
     assert grown == {}
+
+
+def test_the_match_page_shows_the_newest_contacts_a_page_at_a_time(app):
+    """A match of two years has a hundred contacts: the page shows 20, newest first, with a
+    pager; the week strip still counts every one of them; statements do not grow."""
+    today = local_today()
+    with app.app_context():
+        volunteer = make_volunteer(("tw",))
+        match = make_match(
+            volunteer, make_resident(("tw",)), started_on=today - timedelta(days=200)
+        )
+        for n in range(25):
+            log_contact(
+                db.session,
+                match,
+                ContactInput(contact_on=today - timedelta(days=7 * n), kind="phone", note=f"n{n}"),
+                by=volunteer.user,
+                today=today,
+            )
+        db.session.commit()
+        lead_id, match_id = make_user(Role.LEAD).id, match.id
+        db.session.commit()
+    lead = client_as(app, lead_id)
+    first = text(lead.get(f"/matches/{match_id}"))
+    notes = re.findall(r'<div class="small text-muted">(n\d+)</div>', first)
+    assert notes == [f"n{n}" for n in range(20)]  # newest first
+    assert "1–20 of 25" in first and f'href="/matches/{match_id}?page=2"' in first
+    assert first.count('data-status="done"') == 25  # the strip counts all 25 weeks
+    second = text(lead.get(f"/matches/{match_id}?page=2"))
+    assert re.findall(r'<div class="small text-muted">(n\d+)</div>', second) == [
+        f"n{n}" for n in range(20, 25)
+    ]
+    assert _count(app, lead, f"/matches/{match_id}") == _count(
+        app, lead, f"/matches/{match_id}?page=2"
+    )

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from maatjes.blueprints import (
     audit_view,
@@ -13,6 +14,7 @@ from maatjes.blueprints import (
     show_violation,
     today,
 )
+from maatjes.blueprints.listing import ListArgs, Page
 from maatjes.blueprints.matches.forms import ContactForm, EndMatchForm, TransferForm
 from maatjes.domain import access, contacts, matching, weeks
 from maatjes.domain.errors import RuleViolation
@@ -28,11 +30,34 @@ bp = Blueprint("matches", __name__, url_prefix="/matches")
 MATCH_ROLES = (*Role.STAFF, Role.VOLUNTEER)
 
 
-def _strip(match):
-    days = [c.contact_on for c in match.contacts]
+CONTACTS_PER_PAGE = 20
+
+
+def _contact_days(match) -> list:
+    """The days of every contact of the match (the week strip needs them all; one column)."""
+    return db.session.scalars(select(Contact.contact_on).where(Contact.match_id == match.id)).all()
+
+
+def _strip(match, days):
     return weeks.match_weeks(
         match.started_on, match.ended_on, today(), days, upcoming_to_minimum=True
     )
+
+
+def _contacts_page(match, total: int) -> Page:
+    """The newest contacts first, a page at a time: a match of two years has a hundred."""
+    page = ListArgs.from_request([]).page
+    pages = max(1, -(-total // CONTACTS_PER_PAGE))
+    page = min(page, pages)
+    shown = db.session.scalars(
+        select(Contact)
+        .where(Contact.match_id == match.id)
+        .options(joinedload(Contact.updated_by))
+        .order_by(Contact.contact_on.desc(), Contact.id.desc())
+        .limit(CONTACTS_PER_PAGE)
+        .offset((page - 1) * CONTACTS_PER_PAGE)
+    ).all()
+    return Page(list(shown), total, page, CONTACTS_PER_PAGE)
 
 
 def _end_form() -> EndMatchForm:
@@ -45,7 +70,10 @@ def _end_form() -> EndMatchForm:
 
 
 def _render_detail(match, end_form: EndMatchForm | None, status: int = 200):
-    strip = _strip(match)
+    days = _contact_days(match)
+    strip = _strip(match, days)
+    show_contacts = access.may_see_contacts(current_user, match)
+    contacts_page = _contacts_page(match, len(days)) if show_contacts else None
     page = render_template(
         "matches/detail.html",
         match=match,
@@ -54,8 +82,11 @@ def _render_detail(match, end_form: EndMatchForm | None, status: int = 200):
         minimum=weeks.MINIMUM_WEEKS,
         end_form=end_form if match.is_active and current_user.is_staff else None,
         not_started=match.started_on > today(),
-        show_contacts=access.may_see_contacts(current_user, match),
-        may_correct=contacts.may_correct,
+        show_contacts=show_contacts,
+        contacts_page=contacts_page,
+        correctable={c.id for c in contacts_page.items if contacts.may_correct(current_user, c)}
+        if contacts_page
+        else set(),
     )
     return page, status
 
