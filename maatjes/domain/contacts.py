@@ -21,6 +21,7 @@ class ContactInput:
     stress_score: int | None = None
     note: str = ""
     needs_attention: bool = False
+    evaluation: bool = False  # this contact was the 13-week evaluation
 
 
 # The same contact sent again within this time is a double tap, not a second contact.
@@ -44,6 +45,7 @@ def _same_contact(session: Session, match: Match, data: ContactInput, by: User) 
         data.stress_score,
         sorted(set(data.topics)),
         data.needs_attention,
+        data.evaluation,
     )
     for contact in candidates:
         found = (
@@ -52,6 +54,7 @@ def _same_contact(session: Session, match: Match, data: ContactInput, by: User) 
             contact.stress_score,
             sorted(set(contact.topics or [])),
             contact.needs_attention,
+            contact.evaluation,
         )
         if found == wanted:
             return contact
@@ -99,6 +102,7 @@ def log_contact(session: Session, match: Match, data: ContactInput, *, by: User,
         stress_score=data.stress_score,
         note=data.note.strip(),
         needs_attention=data.needs_attention,
+        evaluation=data.evaluation,
         logged_by_id=by.id,
     )
     session.add(contact)
@@ -178,6 +182,7 @@ def correct_contact(
     contact.stress_score = data.stress_score
     contact.note = data.note.strip()
     contact.needs_attention = data.needs_attention
+    contact.evaluation = data.evaluation
     if not data.needs_attention:
         contact.attention_handled_at = None
     contact.updated_at = utcnow()

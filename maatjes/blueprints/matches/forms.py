@@ -28,6 +28,12 @@ class ContactForm(Form):
     )
     note = TextAreaField(_l("Short note"), validators=[Length(max=1000)])
     needs_attention = BooleanField(_l("The project lead should look at this"))
+    evaluation = BooleanField(
+        _l("This was the evaluation"),
+        description=_l(
+            "After 13 weeks you look back together: what went well, and do you go on or end?"
+        ),
+    )
     submit = SubmitField(_l("Save contact"))
 
 

@@ -181,6 +181,7 @@ def _contact_input(form: ContactForm) -> contacts.ContactInput:
         stress_score=form.stress_score.data,
         note=form.note.data or "",
         needs_attention=form.needs_attention.data,
+        evaluation=bool(form.evaluation.data),
     )
 
 
