@@ -20,3 +20,17 @@ class Table:
     columns: list[str]  # header row, in the user's language
     rows: list[tuple[Cell, ...]] = field(default_factory=list)
     note: str = ""  # a sentence under the table (how a figure is counted), may be empty
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A figure on a page that opens the list behind it (``url_for(endpoint, **args)``); files
+    show the bare value (``plain``)."""
+
+    value: Cell
+    endpoint: str
+    args: tuple[tuple[str, str | int], ...] = ()
+
+
+def plain(value):
+    return value.value if isinstance(value, Linked) else value
