@@ -370,6 +370,8 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
                 today=today,
             )
 
+    _past_matches(session, volunteers, areas, lead, today)
+
     ama = _resident(session, "Ama")
     handovers.start_handover(
         session,
@@ -427,6 +429,78 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
     )
     session.flush()
     return logins
+
+
+# Support that ended this year, so the dashboard and the report show outcomes, durations, an
+# evaluation and a change in stress: (first, last, phone, area, neighbourhood, languages, needs,
+# source, maatje, started weeks ago, weeks of support, outcome, reason, evaluation week).
+PAST = (
+    ("Yvonne", "Pinas", "06 1100 0011", "Bijlmer-Centrum", "F-buurt", "srn, nl", ["debts"],
+     "buurtteam", "Ricardo Doorson", 34, 17, "buurtteam",
+     "Schuldhulptraject gestart bij het buurtteam; warme overdracht gedaan.", 13),
+    ("Lúcia", "Fernandes", "06 1100 0012", "Bijlmer-Centrum", "G-buurt", "pt, es",
+     ["paperwork", "allowances"], "member_organisation", "Joana Tavares", 28, 20,
+     "goals_reached", "", 13),
+    ("Rosa", "Martina", "06 1100 0013", "Bijlmer-Oost", "Kantershof", "pap, nl", ["budgeting"],
+     "self", "Marisol Pietersz", 15, 5, "moved",
+     "Verhuisd naar familie in Almere; daar aangemeld bij de schuldhulp.", None),
+)  # fmt: skip
+
+
+def _past_matches(session: Session, volunteers: dict, areas: dict, lead, today: date) -> None:
+    for (first, last, phone, area, hood, langs, needs, source, maatje, weeks_ago, ran, outcome,
+         reason, evaluation_week) in PAST:  # fmt: skip
+        start = today - timedelta(weeks=weeks_ago)
+        resident = residents.register_resident(
+            session,
+            residents.ResidentInput(
+                first_name=first,
+                last_name=last,
+                phone=phone,
+                area=areas[area],
+                neighbourhood=hood,
+                languages=_codes(langs),
+                needs=needs,
+                source=source,
+                consent=True,
+                consent_on=start - timedelta(weeks=1),
+            ),
+            by=lead,
+            today=today,
+        )
+        volunteer = volunteers[maatje]
+        match = matching.assign_resident(
+            session, volunteer_id=volunteer.id, resident=resident, started_on=start, by=lead,
+            today=start,
+        )  # fmt: skip
+        for number in range(1, ran + 1):
+            if number % 6 == 4:  # now and then a week without contact
+                continue
+            log_contact(
+                session,
+                match,
+                ContactInput(
+                    contact_on=max(
+                        start, weeks.week_start(start) + timedelta(weeks=number - 1, days=2)
+                    ),
+                    kind="visit" if number % 2 else "phone",
+                    duration_minutes=45,
+                    topics=needs[:1],
+                    stress_score=max(3, 8 - number // 3),
+                    evaluation=number == evaluation_week,
+                ),
+                by=volunteer.user,
+                today=today,
+            )
+        matching.end_match(
+            session,
+            match,
+            ended_on=weeks.week_start(start) + timedelta(weeks=ran - 1, days=4),
+            outcome=outcome,
+            reason=reason,
+            needs_new_maatje=False,
+            today=today,
+        )
 
 
 def _resident(session: Session, first_name: str):
