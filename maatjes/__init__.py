@@ -180,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from maatjes.blueprints.audit.views import bp as audit_bp
     from maatjes.blueprints.auth.views import bp as auth_bp
+    from maatjes.blueprints.cockpit.views import bp as cockpit_bp
     from maatjes.blueprints.handovers.views import bp as handovers_bp
     from maatjes.blueprints.lead.views import bp as lead_bp
     from maatjes.blueprints.main.views import bp as main_bp
@@ -200,6 +201,7 @@ def register_blueprints(app: Flask) -> None:
         matches_bp,
         handovers_bp,
         lead_bp,
+        cockpit_bp,
         notifications_bp,
         audit_bp,
     ):
@@ -343,6 +345,9 @@ def register_template_helpers(app: Flask) -> None:
         label=formatting.label,
         current_locale=select_locale,
     )
+    from maatjes.domain.tables import Linked
+
+    app.jinja_env.tests["linked"] = lambda value: isinstance(value, Linked)
     app.jinja_env.filters.update(
         longdate=formatting.long_date,
         shortdate=formatting.short_date,
@@ -350,6 +355,7 @@ def register_template_helpers(app: Flask) -> None:
         ago=formatting.ago,
         phone=phones.display,
         tel=phones.tel_uri,
+        cell=formatting.cell,
     )
 
     @app.before_request

@@ -3,13 +3,13 @@ the three areas of Zuidoost with their buurtteams and Linking Pins, eight volunt
 waiting and matched, contacts and handovers. Dates are relative to today so the weeks look alive.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from maatjes.domain import accounts, handovers, matching, residents, weeks
-from maatjes.domain.clock import local_today, now_utc
+from maatjes.domain.clock import AMSTERDAM, local_today, now_utc
 from maatjes.domain.contacts import ContactInput, log_contact
 from maatjes.domain.handovers import HandoverInput
 from maatjes.domain.languages import LanguageChoice
@@ -310,7 +310,13 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
         volunteers[name] = volunteer
     record_attendance(session, volunteers["Akosua Boateng"], meldcode, completed=True)
 
-    for first, last, phone, area, hood, langs, needs, source, matched in RESIDENTS:
+    for index, (first, last, phone, area, hood, langs, needs, source, matched) in enumerate(
+        RESIDENTS
+    ):
+        # The intake: a week before the match starts; the waiting ones some days to weeks ago.
+        registered = today - (
+            timedelta(weeks=matched[1] + 1) if matched else timedelta(days=4 + 6 * index)
+        )
         resident = residents.register_resident(
             session,
             residents.ResidentInput(
@@ -323,11 +329,12 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
                 needs=needs,
                 source=source,
                 consent=True,
-                consent_on=today - timedelta(weeks=(matched[1] if matched else 1) + 1),
+                consent_on=registered,
             ),
             by=lead,
             today=today,
         )
+        _happened_on(resident, registered)
         if not matched:
             continue
         volunteer_name, weeks_ago = matched
@@ -341,6 +348,7 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
             by=lead,
             today=start,
         )
+        _happened_on(match, start - timedelta(days=3))
         current = weeks.week_number(start, today)
         for number in range(1, current + 1):
             monday = weeks.week_start(start) + timedelta(weeks=number - 1)
@@ -468,11 +476,13 @@ def _past_matches(session: Session, volunteers: dict, areas: dict, lead, today: 
             by=lead,
             today=today,
         )
+        _happened_on(resident, start - timedelta(weeks=1))
         volunteer = volunteers[maatje]
         match = matching.assign_resident(
             session, volunteer_id=volunteer.id, resident=resident, started_on=start, by=lead,
             today=start,
         )  # fmt: skip
+        _happened_on(match, start - timedelta(days=3))
         for number in range(1, ran + 1):
             if number % 6 == 4:  # now and then a week without contact
                 continue
@@ -501,6 +511,14 @@ def _past_matches(session: Session, volunteers: dict, areas: dict, lead, today: 
             needs_new_maatje=False,
             today=today,
         )
+
+
+def _happened_on(record, day: date) -> None:
+    """Date a demo record as if it had been entered on ``day`` (at 10:00 in Amsterdam), so
+    that waiting times and time to match look like a running programme, not all "today"."""
+    record.created_at = (
+        datetime.combine(day, time(10), tzinfo=AMSTERDAM).astimezone(UTC).replace(tzinfo=None)
+    )
 
 
 def _resident(session: Session, first_name: str):

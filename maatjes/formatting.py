@@ -99,3 +99,23 @@ def ago(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_timedelta(utcnow() - value, granularity="hour", threshold=1.1)
+
+
+def cell(value) -> str:
+    """A table cell of the dashboard or the report, in the user's language: 1.234 and 12,5 in
+    Dutch, 1,234 and 12.5 in English; a date as a short date; nothing as a dash."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal, format_number
+
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, float | Decimal):
+        return format_decimal(value, format="#,##0.0")
+    if isinstance(value, date):
+        return short_date(value)
+    return str(value)

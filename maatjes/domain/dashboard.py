@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, has_app_context
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import (
     BigInteger,
@@ -877,6 +877,15 @@ def tables(dashboard: Dashboard) -> list[Table]:
     names = _language_names(codes)
     area_arg = (("area", d.scope.area_id),) if d.scope.area_id is not None else ()
 
+    # The volunteers list filters by organisation but not by area: with an area chosen its
+    # counts would differ from these, so the figures link only without one.
+    def volunteers(count: int, **filters: str) -> int | Linked:
+        if d.scope.area_id is not None:
+            return count
+        if d.scope.organisation_id is not None:
+            filters["organisation"] = str(d.scope.organisation_id)
+        return Linked(count, "volunteers.index", tuple(filters.items()))
+
     stages = Table(
         "capacity",
         _("Volunteers by stage"),
@@ -885,10 +894,17 @@ def tables(dashboard: Dashboard) -> list[Table]:
             (_("Registered (basic training not yet completed)"), c.registered),
             (_("Basic training completed"), c.basic_trained),
             *(
-                (_("Money Maatje trained, %(n)d active residents", n=n), count)
+                (
+                    ngettext(
+                        "Money Maatje trained, %(num)d active resident",
+                        "Money Maatje trained, %(num)d active residents",
+                        n,
+                    ),
+                    volunteers(count, training="matchable", caseload=str(n)),
+                )
                 for n, count in sorted(c.by_residents.items())
             ),
-            (_("Stopped"), c.stopped),
+            (_("Stopped"), volunteers(c.stopped, status="inactive")),
         ],
         _(
             "Today. Active volunteers by their furthest stage; stopped: volunteers no longer "
@@ -979,7 +995,15 @@ def tables(dashboard: Dashboard) -> list[Table]:
         [_("Figure"), _("Matches")],
         [
             (_("Active matches"), r.active_matches),
-            (_("Without a contact last week"), r.missed_last_week),
+            (
+                _("Without a contact last week"),
+                # The residents list filters by area, not by organisation.
+                r.missed_last_week
+                if d.scope.organisation_id is not None
+                else Linked(
+                    r.missed_last_week, "residents.index", (("contact", "missed"), *area_arg)
+                ),
+            ),
             (_("Past the 13-week minimum without an evaluation"), r.without_evaluation),
         ],
         _("Today. An evaluation is a contact marked as the 13-week evaluation."),

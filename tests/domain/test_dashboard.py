@@ -578,12 +578,32 @@ def test_every_linked_figure_opens_an_existing_page(app, programme):
         for cell in row
         if isinstance(cell, Linked)
     ]
-    assert len(links) == 7  # free places 2, by language 1, by area 1, longest 2, early reasons 1
+    # free places 2, by language 1, by area 1, longest 2, early reasons 1, missed last week 1;
+    # not the volunteers by stage: the volunteers list has no area filter
+    assert len(links) == 8
     with app.test_request_context():
         urls = {url_for(link.endpoint, **dict(link.args)) for link in links}
     assert f"/lead/waiting?language=tw&area={programme.a}" in urls
     assert f"/residents/{programme.residents['Fay']}" in urls
     assert f"/matches/{programme.matches['m6']}" in urls
+    assert f"/residents/?contact=missed&area={programme.a}" in urls
+    # Without an area, the volunteers by stage open the volunteers list filtered the same way.
+    by_organisation = tables(run(programme.scope(organisation=programme.ses)))
+    stages = next(t for t in by_organisation if t.key == "capacity")
+    with app.test_request_context():
+        urls = [
+            url_for(c.endpoint, **dict(c.args))
+            for r in stages.rows
+            for c in r
+            if isinstance(c, Linked)
+        ]
+    org = programme.ses
+    assert urls == [
+        f"/volunteers/?training=matchable&caseload=0&organisation={org}",
+        f"/volunteers/?training=matchable&caseload=1&organisation={org}",
+        f"/volunteers/?training=matchable&caseload=2&organisation={org}",
+        f"/volunteers/?status=inactive&organisation={org}",
+    ]
 
 
 # --- statements ---------------------------------------------------------------------------

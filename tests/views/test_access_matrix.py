@@ -219,6 +219,18 @@ MATRIX = {
     "audit.index": [("GET", "/audit", {**STAFF, "lead": 403})],
     "lead.waiting": [("GET", "/lead/waiting", STAFF)],
     "lead.flagged": [("GET", "/lead/flagged", STAFF)],
+    # The cockpit: counts for the lead and admin only (a bad period is a 422, not a 500).
+    "cockpit.dashboard": [
+        ("GET", "/lead/dashboard", STAFF),
+        ("GET", "/lead/dashboard?period=year&area=1&organisation=1", STAFF),
+        ("GET", "/lead/dashboard?period=custom&start=2026-13-01", STAFF),
+    ],
+    "cockpit.report": [
+        ("GET", "/lead/report", STAFF),
+        ("GET", "/lead/report?period=custom&start=2026-01-01&end=2025-01-01", STAFF),
+    ],
+    "cockpit.report_xlsx": [("GET", "/lead/report.xlsx?period=year", STAFF)],
+    "cockpit.report_csv": [("GET", "/lead/report.csv?period=month", STAFF)],
 }
 
 

@@ -1,5 +1,6 @@
 """Issue 10: lists page, search (case- and accent-insensitive), filter and sort from the query
-string, and every list and the overview issue the same number of statements at two sizes."""
+string, and every list, the overview and (issue 11) the dashboard and the report issue the same
+number of statements at two sizes."""
 
 import re
 from datetime import timedelta
@@ -156,6 +157,10 @@ LIST_PAGES = [
     ("lead", "/handovers?state=open"),
     ("lead", "/trainings/"),
     ("lead", "/notifications"),
+    ("lead", "/lead/dashboard?period=year"),
+    ("lead", "/lead/dashboard?period=quarter&area=1"),
+    ("lead", "/lead/report?period=year"),
+    ("lead", "/lead/report.csv?period=month"),
     ("team", "/handovers"),
     ("volunteer_user", "/me"),
     ("volunteer_user", "/notifications"),
