@@ -30,8 +30,9 @@ organisation; handovers: the sender or the receiving user is a volunteer of the 
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
@@ -549,6 +550,21 @@ def _label(group: str, value: str) -> str:
     return str(LABELS[group].get(value, value))
 
 
+def _by_month(rhythm: list[stats.WeekRhythm]) -> list[tuple[str, int, int]]:
+    """The weekly figures summed per month (a funder reads months; the dashboard shows the
+    weeks). A week belongs to the month of its Thursday, as ISO weeks belong to years. Sums
+    over at most the period's weeks: bounded by the period, not by the data."""
+    months: dict[date, list[int]] = {}
+    for week in rhythm:
+        key = (week.monday + timedelta(days=3)).replace(day=1)
+        totals = months.setdefault(key, [0, 0])
+        totals[0] += week.due
+        totals[1] += week.with_contact
+    return [
+        (format_date(month, "LLLL y"), due, done) for month, (due, done) in sorted(months.items())
+    ]
+
+
 def tables(report: Report) -> list[Table]:
     """The report as labelled tables, one per part, in the order the page shows them."""
     f = report.funnel
@@ -607,8 +623,11 @@ def tables(report: Report) -> list[Table]:
     rhythm = Table(
         "rhythm",
         _("Weekly contact"),
-        [_("Week of"), _("Match-weeks"), _("With a contact"), _("Share (%)")],
-        [(w.monday, w.due, w.with_contact, _percent(w.share)) for w in report.rhythm]
+        [_("Month"), _("Match-weeks"), _("With a contact"), _("Share (%)")],
+        [
+            (month_name, due, done, _percent(done / due if due else None))
+            for month_name, due, done in _by_month(report.rhythm)
+        ]
         + [
             (
                 _("Total"),
@@ -617,7 +636,10 @@ def tables(report: Report) -> list[Table]:
                 _percent(report.rhythm_share),
             )
         ],
-        _("A match-week is a week in which an active match expects at least one contact."),
+        _(
+            "A match-week is a week in which an active match expects at least one contact; a "
+            "week counts in the month that holds its Thursday (most of its days)."
+        ),
     )
     handovers = Table(
         "handovers",

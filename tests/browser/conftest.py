@@ -56,6 +56,7 @@ DETAIL_PATTERNS = (
     re.compile(r"^/users/new$"),
     re.compile(r"^/lead/retention$"),
     re.compile(r"^/lead/flagged$"),
+    re.compile(r"^/lead/report$"),
     re.compile(r"^/profile/password$"),
     re.compile(r"^/profile/two-factor$"),
 )

@@ -85,3 +85,23 @@ def test_a_resident_page_prints_without_navigation(lead_page):
     (ARTIFACTS / "lead-resident-print.pdf").write_bytes(pdf)
     pages = _pdf_pages(pdf)
     assert all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in pages)
+
+
+def test_the_funder_report_prints_on_a4_with_its_period_and_without_navigation(lead_page):
+    """Issue 11: the report of a year on paper: A4 pages, no navigation, no filter form and no
+    download links, the period and the filters in the heading, no part cut across pages."""
+    page, url = lead_page
+    pdf = _print_view(page, url, "/lead/report?period=year")
+    (ARTIFACTS / "lead-report-print.pdf").write_bytes(pdf)
+    pages = _pdf_pages(pdf)
+    # Nine parts of a year for the demo programme: more than one page, fewer than five.
+    assert 2 <= len(pages) <= 4, f"{len(pages)} pages"
+    assert all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in pages)
+    printed = page.locator("body").inner_text()
+    assert "Periode: " in printed and "Gebied: Alle" in printed
+    assert "Downloaden als" not in printed  # the download links are for the screen
+    assert not page.locator("#downloads").is_visible()
+    parts = page.eval_on_selector_all(
+        ".report-part", "els => els.map(e => getComputedStyle(e).breakInside)"
+    )
+    assert len(parts) == 9 and set(parts) == {"avoid"}

@@ -326,8 +326,16 @@ def test_tables_label_every_part_with_numbers_as_numbers():
         ("Match duration, 90th percentile (days)", 89.7),
     ]
     rhythm = by_key["rhythm"].rows
-    assert rhythm[0] == (D(2021, 12, 27), 1, 0, 0.0)
-    assert rhythm[-1] == ("Total", 30, 12, 40.0)
+    # Per month, a week in the month of its Thursday (the weekly figures above): the week of
+    # 27 Dec is December's; January 3, 10, 17, 24 Jan (1+3+3+3, 1+2+0+1); February 31 Jan,
+    # 7, 14, 21 Feb (3+4+4+3, 0+2+2+0); March 28 Feb, 7 Mar (3+2, 2+2).
+    assert rhythm == [
+        ("December 2021", 1, 0, 0.0),
+        ("January 2022", 10, 4, 40.0),
+        ("February 2022", 14, 4, 28.6),
+        ("March 2022", 5, 4, 80.0),
+        ("Total", 30, 12, 40.0),
+    ]
     handovers = by_key["handovers"]
     assert handovers.columns[0] == "Direction" and handovers.columns[-1] == "Total"
     assert handovers.rows[0][0] == "To the buurtteam" and handovers.rows[0][-1] == 1

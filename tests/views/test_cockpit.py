@@ -73,8 +73,7 @@ def test_the_report_page_xlsx_and_csv_show_the_hand_counted_figures(counted):
     assert figures["Median match duration (days)"][0] == 68.5
     weekly = _sheet(workbook, "Weekly contact")
     assert weekly["Total"][:3] == (30, 12, 40.0)
-    first_week = next(key for key in weekly if isinstance(key, datetime))
-    assert first_week.date().isoformat() == "2021-12-27"  # a date, not text
+    assert weekly["January 2022"][:3] == (10, 4, 40.0)
 
     response = lead.get(f"/lead/report.csv?{Q1}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
