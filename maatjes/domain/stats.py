@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from maatjes.domain.periods import Scope
 from maatjes.domain.sql import days_between
-from maatjes.models import Area, Contact, Match, Organisation, Resident, Volunteer
+from maatjes.models import Area, Contact, ContactWeek, Match, Organisation, Resident, Volunteer
 from maatjes.models.match import OUTCOMES, TRANSFERRED
 
 # Week 0 starts on this Monday. Far enough back that no record (none is older than 2000) gets a
@@ -139,18 +139,15 @@ def _week_series(first: int, last: int):
     return series.union_all(select(series.c.w + 1).where(series.c.w < last))
 
 
-def _contact_weeks(scope: Scope, first: int, last: int):
-    """(match_id, w): the weeks with at least one contact, within the weeks asked about (and,
-    with a filter, of the filter's matches only: grouping the contacts is the costly part)."""
-    w = week_index(Contact.contact_on)
-    query = select(Contact.match_id.label("match_id"), w.label("w")).where(
-        Contact.contact_on >= monday_of(first), Contact.contact_on < monday_of(last + 1)
+def _contact_weeks(first: int, last: int):
+    """(match_id, w): the match-weeks with at least one contact among the weeks asked about,
+    from the rollup the database keeps (``ContactWeek``): a year is some 120,000 rows of it
+    instead of 350,000 contacts to group."""
+    return (
+        select(ContactWeek.match_id.label("match_id"), ContactWeek.week.label("w"))
+        .where(ContactWeek.week >= first, ContactWeek.week <= last)
+        .subquery("contact_weeks")
     )
-    if scope.area_id is not None or scope.organisation_id is not None:
-        query = query.where(
-            Contact.match_id.in_(scoped_matches(Match.id).where(*match_scope(scope)))
-        )
-    return query.group_by(Contact.match_id, w).subquery("contact_weeks")
 
 
 def _rhythm_cube(scope: Scope, today: date, first: int, last: int):
@@ -158,39 +155,112 @@ def _rhythm_cube(scope: Scope, today: date, first: int, last: int):
 
     A match-week is one of the rows ``weeks.match_weeks`` lists: from the week of the start
     (once the start is not after ``today``) through the week of the end (or of ``today``); it
-    is *done* when the match has a contact in that week. The cube has at most weeks × areas ×
-    organisations rows, whatever the number of matches, so every roll-up of it is cheap."""
+    is *done* when the match has a contact in that week, and the running week counts only once
+    done (it is not missed yet).
+
+    Nothing here grows with matches × weeks. *Due* is a running sum: each match adds one from
+    its first week in the period and takes it off the week after it ends, so the matches are
+    read once and summed per week. *Done* groups the period's contacts per match and week and
+    counts those per week. The cube has at most weeks × areas × organisations rows, whatever
+    the number of matches, so every roll-up of it is cheap."""
     series = _week_series(first, last)
-    done = _contact_weeks(scope, first, last)
-    cube = (
+    # The matches that can have a week in the period, with their first and last week and their
+    # area and organisation: read once, used three times below.
+    window = (
         scoped_matches(
-            series.c.w.label("w"),
+            Match.id.label("id"),
+            week_index(Match.started_on).label("first_week"),
+            week_index(Match.ended_on).label("last_week"),
             Resident.area_id.label("area_id"),
             Volunteer.organisation_id.label("organisation_id"),
-            # The running week counts once it has a contact (the strip's "done"); without one
-            # it is not missed yet (the strip's "due"), so it is not counted against the share:
-            # a report run on a Tuesday would otherwise look worse than the programme is.
-            func.count(
-                case((or_(series.c.w < index_of(today), done.c.match_id.is_not(None)), 1))
-            ).label("due"),
-            func.count(done.c.match_id).label("with_contact"),
         )
-        .join(
-            series,
-            and_(
-                week_index(Match.started_on) <= series.c.w,
-                or_(Match.ended_on.is_(None), week_index(Match.ended_on) >= series.c.w),
-            ),
-        )
-        .outerjoin(done, and_(done.c.match_id == Match.id, done.c.w == series.c.w))
         .where(
             Match.started_on <= today,
-            # Only matches that can overlap the weeks asked about (lets an index help).
             Match.started_on < monday_of(last + 1),
             or_(Match.ended_on.is_(None), Match.ended_on >= monday_of(first)),
             *match_scope(scope),
         )
-        .group_by(series.c.w, Resident.area_id, Volunteer.organisation_id)
+        .cte("rhythm_matches")
+    )
+    owner_columns = (window.c.area_id, window.c.organisation_id)
+    starts = select(
+        case((window.c.first_week < first, first), else_=window.c.first_week).label("w"),
+        *owner_columns,
+        literal(1).label("delta"),
+    )
+    ends = select((window.c.last_week + 1).label("w"), *owner_columns, literal(-1).label("delta"))
+    ends = ends.where(window.c.last_week.is_not(None), window.c.last_week + 1 <= last)
+    changes = union_all(starts, ends).subquery("changes")
+    per_week = (
+        select(
+            changes.c.w,
+            changes.c.area_id,
+            changes.c.organisation_id,
+            func.sum(changes.c.delta).label("delta"),
+        )
+        .group_by(changes.c.w, changes.c.area_id, changes.c.organisation_id)
+        .cte("rhythm_changes")
+    )
+    owners = select(per_week.c.area_id, per_week.c.organisation_id).distinct().cte("rhythm_owners")
+    grid = (
+        select(series.c.w, owners.c.area_id, owners.c.organisation_id)
+        .select_from(series)
+        .join(owners, true())
+        .cte("rhythm_grid")
+    )
+    due = (
+        select(
+            grid.c.w,
+            grid.c.area_id,
+            grid.c.organisation_id,
+            func.sum(func.coalesce(per_week.c.delta, 0))
+            .over(
+                partition_by=(grid.c.area_id, grid.c.organisation_id),
+                order_by=grid.c.w,
+            )
+            .label("due"),
+        )
+        .select_from(grid)
+        .outerjoin(
+            per_week,
+            and_(
+                per_week.c.w == grid.c.w,
+                per_week.c.area_id == grid.c.area_id,
+                per_week.c.organisation_id == grid.c.organisation_id,
+            ),
+        )
+        .subquery("rhythm_due")
+    )
+    contacted = _contact_weeks(first, last)
+    done = (
+        select(contacted.c.w, *owner_columns, func.count().label("with_contact"))
+        .select_from(contacted)
+        .join(window, window.c.id == contacted.c.match_id)
+        .where(
+            contacted.c.w >= window.c.first_week,
+            or_(window.c.last_week.is_(None), contacted.c.w <= window.c.last_week),
+        )
+        .group_by(contacted.c.w, window.c.area_id, window.c.organisation_id)
+        .subquery("rhythm_done")
+    )
+    with_contact = func.coalesce(done.c.with_contact, 0)
+    cube = (
+        select(
+            due.c.w,
+            due.c.area_id,
+            due.c.organisation_id,
+            case((due.c.w >= index_of(today), with_contact), else_=due.c.due).label("due"),
+            with_contact.label("with_contact"),
+        )
+        .select_from(due)
+        .outerjoin(
+            done,
+            and_(
+                done.c.w == due.c.w,
+                done.c.area_id == due.c.area_id,  # both NOT NULL columns
+                done.c.organisation_id == due.c.organisation_id,
+            ),
+        )
         .cte("rhythm_cube")
     )
     return series, cube
@@ -378,22 +448,26 @@ class StressChange:
         return self.lower / self.matches if self.matches else None
 
 
-# A scored contact as one integer that sorts as its match's order (day, then id) and carries
-# its score in the last two digits: days since EPOCH · DAY_SPAN + id · SCORE_SPAN + score.
-# min() / max() of it per match give the first and the last score in one hash-aggregated pass,
-# where window functions sort every scored contact of the period (measured at the large size on
-# PostgreSQL: ~200 ms for row_number() over 180,000 contacts). Ids stay below 10^10, scores
-# below 100 (they are 1-10); the largest key (~5·10^16) is far inside 64-bit integers.
+# A scored contact as one integer: its id times SCORE_SPAN plus its score (1-10), so that one
+# index probe gives both which contact it is and its score.
 SCORE_SPAN = 100
-DAY_SPAN = 10**10 * SCORE_SPAN
 
 
-def _scored_contact_key():
-    days = cast(days_between(Contact.contact_on, literal(EPOCH, Date)), BigInteger)
+def _scored(match_id, *, last: bool):
+    """The first or last contact with a stress score of the match (by day, then id), as
+    ``id · SCORE_SPAN + score``: one probe of the partial index ``ix_contacts_scored`` per
+    match, whatever the number of its contacts (a year's report reads the ended matches, some
+    thousands, instead of grouping some 300,000 contacts)."""
+    if last:
+        order = (Contact.contact_on.desc(), Contact.id.desc())
+    else:
+        order = (Contact.contact_on, Contact.id)
     return (
-        days * literal(DAY_SPAN, BigInteger)
-        + cast(Contact.id, BigInteger) * SCORE_SPAN
-        + Contact.stress_score
+        select(cast(Contact.id, BigInteger) * SCORE_SPAN + Contact.stress_score)
+        .where(Contact.match_id == match_id, Contact.stress_score.is_not(None))
+        .order_by(*order)
+        .limit(1)
+        .scalar_subquery()
     )
 
 
@@ -401,16 +475,26 @@ def _first_and_last_scores(scope: Scope):
     """(first, last): per match whose support ended in the period and that has at least two
     contacts with a stress score, the score at the first and at the last of them (by contact
     date, then id)."""
-    key = _scored_contact_key()
-    return (
+    probes = (
         scoped_matches(
-            (func.min(key) % SCORE_SPAN).label("first"),
-            (func.max(key) % SCORE_SPAN).label("last"),
+            _scored(Match.id, last=False).label("first_key"),
+            _scored(Match.id, last=True).label("last_key"),
         )
-        .join(Contact, Contact.match_id == Match.id)
-        .where(Contact.stress_score.is_not(None), support_ended_clause(scope), *match_scope(scope))
-        .group_by(Contact.match_id)
-        .having(func.count() >= 2)
+        .where(support_ended_clause(scope), *match_scope(scope))
+        .cte("scored")
+        # Each probe once per match (an inlined subquery would probe again per use).
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    # Two scored contacts at least: the first and the last are different contacts.
+    return (
+        select(
+            (probes.c.first_key % SCORE_SPAN).label("first"),
+            (probes.c.last_key % SCORE_SPAN).label("last"),
+        )
+        .where(
+            probes.c.first_key.is_not(None),
+            probes.c.first_key // SCORE_SPAN != probes.c.last_key // SCORE_SPAN,
+        )
         .subquery("first_last")
     )
 

@@ -4,10 +4,11 @@ from maatjes.models.audit import AuditEvent
 from maatjes.models.base import Base, utcnow
 from maatjes.models.consent import PROCESSING, SHARE_BUURTTEAM, ConsentRecord
 from maatjes.models.handover import TO_BUURTTEAM, TO_MAATJES, Handover, HandoverEvent
-from maatjes.models.match import CONTACT_KINDS, OUTCOMES, Contact, Match
+from maatjes.models.match import CONTACT_KINDS, OUTCOMES, Contact, ContactWeek, Match
 from maatjes.models.notification import JobRun, Notification
 from maatjes.models.registry import Area, Language, Organisation
 from maatjes.models.resident import NEEDS, SOURCES, Resident, ResidentLanguage
+from maatjes.models.rollup import register as _register_rollup
 from maatjes.models.user import RecoveryCode, Role, User
 from maatjes.models.volunteer import Training, TrainingAttendance, TrainingSession, Volunteer
 
@@ -25,6 +26,7 @@ __all__ = [
     "Base",
     "ConsentRecord",
     "Contact",
+    "ContactWeek",
     "Handover",
     "HandoverEvent",
     "Language",
@@ -43,3 +45,5 @@ __all__ = [
     "Volunteer",
     "utcnow",
 ]
+
+_register_rollup(Contact.__table__)

@@ -15,7 +15,10 @@ OUTCOMES = (*ENDING_OUTCOMES, TRANSFERRED)
 CONTACT_KINDS = ("phone", "visit", "video", "message", "appointment")
 
 _ACTIVE = text("ended_on IS NULL")
+_ENDED = text("ended_on IS NOT NULL")
 _FLAGGED_OPEN = text("needs_attention AND attention_handled_at IS NULL")
+_SCORED = text("stress_score IS NOT NULL")
+_EVALUATION = text("evaluation")
 
 
 class Match(Base):
@@ -47,6 +50,8 @@ class Match(Base):
             sqlite_where=_ACTIVE,
             postgresql_where=_ACTIVE,
         ),
+        # The dashboard and the report: matches ended in a period.
+        Index("ix_matches_ended", "ended_on", sqlite_where=_ENDED, postgresql_where=_ENDED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,8 +85,26 @@ class Contact(Base):
         CheckConstraint("duration_minutes BETWEEN 1 AND 1440", name="duration_minutes"),
         Index("ix_contacts_match_day", "match_id", "contact_on"),
         Index("ix_contacts_logged_by_created", "logged_by_id", "created_at"),
-        # "Which matches had no contact this week": a range of days over every match.
-        Index("ix_contacts_day", "contact_on"),
+        # "Which matches had no contact this week", and the contacts and hours of a period per
+        # area and organisation: a range of days, read from the index alone.
+        Index("ix_contacts_day", "contact_on", "match_id", "duration_minutes"),
+        # The first and the last stress score of a match: one index probe each (the report).
+        Index(
+            "ix_contacts_scored",
+            "match_id",
+            "contact_on",
+            "id",
+            "stress_score",
+            sqlite_where=_SCORED,
+            postgresql_where=_SCORED,
+        ),
+        # Active matches past 13 weeks without an evaluation (the dashboard): the few marked.
+        Index(
+            "ix_contacts_evaluation",
+            "match_id",
+            sqlite_where=_EVALUATION,
+            postgresql_where=_EVALUATION,
+        ),
         # The lead's "flagged for your attention": only the few unhandled flags are indexed.
         Index(
             "ix_contacts_flagged_open",
@@ -113,3 +136,23 @@ class Contact(Base):
     match: Mapped[Match] = relationship(back_populates="contacts")
     logged_by: Mapped[User] = relationship(foreign_keys=[logged_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+
+
+class ContactWeek(Base):
+    """Per match and calendar week (Monday to Sunday), how many contacts were logged: a rollup
+    the database keeps itself, by triggers on ``contacts`` (``maatjes/models/rollup.py``), so
+    that the dashboard and the report count match-weeks with a contact over a year without
+    grouping every contact of that year. ``week`` is whole weeks since Monday 1900-01-01 (as
+    ``domain.stats.week_index``). Never written by the application."""
+
+    __tablename__ = "contact_weeks"
+    __table_args__ = (
+        # "Which matches had a contact in these weeks": a range of weeks, read from the index.
+        Index("ix_contact_weeks_week", "week", "match_id"),
+    )
+
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True
+    )
+    week: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    contacts: Mapped[int]
