@@ -15,6 +15,7 @@ import argparse
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -65,6 +66,75 @@ def pages() -> list[tuple[str, str]]:
     return rows
 
 
+@contextmanager
+def counting(engine):
+    """A list that collects every SQL statement run on ``engine`` inside the block (not the
+    BEGIN / SAVEPOINT / RELEASE of transactions)."""
+    counted: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            counted.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counted
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def measured_sizes(postgres: bool, requests: int, large_scale: float, reuse: bool, measure):
+    """Build (unless ``reuse``) the small (1%) and the large data set on SQLite files or the
+    local PostgreSQL, and return {"small": measure(url, requests), "large": ...}."""
+    if postgres:
+        base = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+        urls = {"small": base + "maatjes_small", "large": base + "maatjes_large"}
+        for url in urls.values():
+            large_data.ensure_postgres_database(url)
+    else:
+        urls = {
+            "small": "sqlite:////tmp/maatjes_small.db",
+            "large": "sqlite:////tmp/maatjes_large.db",
+        }
+    scales = {"small": 0.01, "large": large_scale}
+    measured = {}
+    for size, url in urls.items():
+        if not reuse:
+            built = large_data.build(url, scales[size])
+            print(f"{size}: built in {built['seconds']} s ({built['contacts']:,} contacts)")
+        measured[size] = measure(url, requests)
+    return measured
+
+
+def logged_in_client(app, user_id: int):
+    """A test client with the session of ``user_id`` (in Dutch), without the login round trip."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{user_id}:0"
+        session["_fresh"] = True
+        session["locale"] = "nl"
+    return client
+
+
+def timed(client, path: str, requests: int, counted: list) -> tuple[int, int, float, float]:
+    """(statements, bytes, p50 ms, p95 ms) of ``requests`` GETs of ``path`` after one that warms
+    the caches; ``counted`` is the list a cursor listener appends each statement to."""
+    times = []
+    for attempt in range(requests + 1):
+        with client.session_transaction() as session:
+            session["seen"] = time.time()
+        counted.clear()
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: HTTP {response.status_code}")
+        if attempt:  # the first request warms caches
+            times.append(elapsed)
+    p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
+    return len(counted), len(response.get_data()), statistics.median(times), p95
+
+
 def measure(url: str, requests: int) -> dict[tuple[str, str], tuple[int, int, float, float]]:
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
@@ -81,45 +151,15 @@ def measure(url: str, requests: int) -> dict[tuple[str, str], tuple[int, int, fl
             db.text("SELECT min(id) FROM handovers WHERE area_id = 2")
         ).scalar()
     ids = {"resident": 1, "match": 1, "volunteer": 1, "waiting": waiting, "handover": handover}
-    counted: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            counted.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
     results = {}
     clients = {}
-    for role, page in pages():
-        path = page.format(**ids)
-        client = clients.get(role)
-        if client is None:
-            client = clients[role] = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = f"{ACCOUNTS[role]}:0"
-                session["_fresh"] = True
-                session["locale"] = "nl"
-        times = []
-        for attempt in range(requests + 1):
-            with client.session_transaction() as session:
-                session["seen"] = time.time()
-            counted.clear()
-            started = time.perf_counter()
-            response = client.get(path)
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                raise SystemExit(f"{role} {path}: HTTP {response.status_code}")
-            if attempt:  # the first request warms caches
-                times.append(elapsed)
-        statements = len(counted)
-        quantiles = statistics.quantiles(times, n=20)
-        results[(role, page)] = (
-            statements,
-            len(response.get_data()),
-            statistics.median(times),
-            quantiles[18],
-        )
-    event.remove(engine, "before_cursor_execute", count)
+    with counting(engine) as counted:
+        for role, page in pages():
+            path = page.format(**ids)
+            client = clients.get(role)
+            if client is None:
+                client = clients[role] = logged_in_client(app, ACCOUNTS[role])
+            results[(role, page)] = timed(client, path, requests, counted)
     with app.app_context():
         db.engine.dispose()
     return results
@@ -132,23 +172,7 @@ def main() -> int:
     parser.add_argument("--large-scale", type=float, default=1.0)
     parser.add_argument("--reuse", action="store_true", help="do not rebuild the data sets")
     args = parser.parse_args()
-    if args.postgres:
-        base = "postgresql+psycopg://postgres@127.0.0.1:5432/"
-        urls = {"small": base + "maatjes_small", "large": base + "maatjes_large"}
-        for url in urls.values():
-            large_data.ensure_postgres_database(url)
-    else:
-        urls = {
-            "small": "sqlite:////tmp/maatjes_small.db",
-            "large": "sqlite:////tmp/maatjes_large.db",
-        }
-    scales = {"small": 0.01, "large": args.large_scale}
-    measured = {}
-    for size, url in urls.items():
-        if not args.reuse:
-            built = large_data.build(url, scales[size])
-            print(f"{size}: built in {built['seconds']} s ({built['contacts']:,} contacts)")
-        measured[size] = measure(url, args.requests)
+    measured = measured_sizes(args.postgres, args.requests, args.large_scale, args.reuse, measure)
     postgres = args.postgres
     print()
     header = (
