@@ -1,6 +1,6 @@
 """Local time for Amsterdam: weeks and "today" are Europe/Amsterdam, whatever the server's zone."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,22 @@ def local_today(now: datetime | None = None) -> date:
     if now.tzinfo is None:  # naive timestamps in this application are UTC
         now = now.replace(tzinfo=UTC)
     return now.astimezone(AMSTERDAM).date()
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """Midnight at the start of ``day`` in Amsterdam, as the naive UTC the timestamps use."""
+    return datetime.combine(day, time(0), tzinfo=AMSTERDAM).astimezone(UTC).replace(tzinfo=None)
+
+
+def on_local_days(column, first: date, last: date):
+    """A naive UTC timestamp column on one of the Amsterdam calendar days ``first`` to ``last``
+    (both included), as bounds an index can use."""
+    from sqlalchemy import and_
+
+    return and_(
+        column >= local_midnight_utc(first),
+        column < local_midnight_utc(last + timedelta(days=1)),
+    )
 
 
 def check_past_date(day: date, *, today: date, field: str, future_message: str) -> None:

@@ -27,7 +27,7 @@ Dutch holidays (``workdays``) and the 5-working-day handover rule (``handovers``
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import get_locale, ngettext
@@ -55,7 +55,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from maatjes.domain import languages, matching, stats, weeks
-from maatjes.domain.clock import AMSTERDAM, local_today
+from maatjes.domain.clock import local_midnight_utc, local_today, on_local_days
 from maatjes.domain.handovers import (
     ACCEPTED,
     DECLINED,
@@ -162,18 +162,9 @@ def _utc_day_sqlite(element, compiler, **kw):
     return f"date({compiler.process(list(element.clauses)[0], **kw)})"
 
 
-def local_midnight_utc(day: date) -> datetime:
-    """Midnight at the start of ``day`` in Amsterdam, as the naive UTC the timestamps use."""
-    local = datetime.combine(day, time(0), tzinfo=AMSTERDAM)
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
 def _created_in(column_, scope: Scope) -> ColumnElement[bool]:
     """A UTC timestamp on an Amsterdam calendar day of the period (index-friendly bounds)."""
-    return and_(
-        column_ >= local_midnight_utc(scope.start),
-        column_ < local_midnight_utc(scope.after_end),
-    )
+    return on_local_days(column_, scope.start, scope.end)
 
 
 def _volunteer_scope(scope: Scope) -> list[ColumnElement[bool]]:
@@ -1009,6 +1000,17 @@ def tables(dashboard: Dashboard) -> list[Table]:
         _("Today. An evaluation is a contact marked as the 13-week evaluation."),
     )
     h = d.handovers
+
+    # The handovers list filters by direction, status, area and the day sent, not by the
+    # maatje's organisation: with an organisation chosen the counts stay plain.
+    def handover_list(count: int, **filters) -> int | Linked:
+        if d.scope.organisation_id is not None:
+            return count
+        filters.update(sent_from=d.scope.start.isoformat(), sent_to=d.scope.end.isoformat())
+        if d.scope.area_id is not None and "area" not in filters:
+            filters["area"] = str(d.scope.area_id)
+        return Linked(count, "handovers.index", tuple(filters.items()))
+
     handover_counts = Table(
         "handovers",
         _("Handovers"),
@@ -1016,8 +1018,14 @@ def tables(dashboard: Dashboard) -> list[Table]:
         [
             (
                 _label("handover_direction", direction),
-                *(h.counts[(direction, status)] for status in HANDOVER_STATUSES),
-                sum(h.counts[(direction, status)] for status in HANDOVER_STATUSES),
+                *(
+                    handover_list(h.counts[(direction, status)], direction=direction, status=status)
+                    for status in HANDOVER_STATUSES
+                ),
+                handover_list(
+                    sum(h.counts[(direction, status)] for status in HANDOVER_STATUSES),
+                    direction=direction,
+                ),
             )
             for direction in DIRECTIONS
         ],
@@ -1041,7 +1049,10 @@ def tables(dashboard: Dashboard) -> list[Table]:
             _("Handovers"),
             _("Waited more than %(n)d working days", n=WAITING_WORKING_DAYS),
         ],
-        [(a.name, a.handovers, a.waited_past) for a in h.by_area]
+        [
+            (a.name, handover_list(a.handovers, area=str(a.area_id)), a.waited_past)
+            for a in h.by_area
+        ]
         + [(_("Total"), h.total, h.waited_past)],
         _(
             "Waited: accepted or declined after %(n)d working days (Dutch public holidays not "

@@ -30,7 +30,7 @@ organisation; handovers: the sender or the receiving user is a volunteer of the 
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -50,7 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from maatjes.domain import stats, weeks
-from maatjes.domain.clock import AMSTERDAM
+from maatjes.domain.clock import on_local_days
 from maatjes.domain.handovers import TRANSITIONS_STATUSES
 from maatjes.domain.periods import Scope
 from maatjes.domain.sql import days_between
@@ -178,18 +178,9 @@ def hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
-def local_midnight_utc(day: date) -> datetime:
-    """Midnight at the start of ``day`` in Amsterdam, as the naive UTC the timestamps use."""
-    local = datetime.combine(day, time(0), tzinfo=AMSTERDAM)
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
 def _created_in(column, scope: Scope) -> ColumnElement[bool]:
     """A UTC timestamp on an Amsterdam calendar day of the period (index-friendly bounds)."""
-    return and_(
-        column >= local_midnight_utc(scope.start),
-        column < local_midnight_utc(scope.after_end),
-    )
+    return on_local_days(column, scope.start, scope.end)
 
 
 # --- match sets --------------------------------------------------------------------------

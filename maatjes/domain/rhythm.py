@@ -6,13 +6,13 @@ from what it is about, and inserts skip keys that exist, so running a function t
 processes at once, creates nothing twice.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, Select, String, and_, cast, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from maatjes.domain import weeks
-from maatjes.domain.clock import AMSTERDAM
+from maatjes.domain.clock import local_midnight_utc
 from maatjes.domain.handovers import TO_MAATJES, WAITING, WAITING_WORKING_DAYS
 from maatjes.domain.sql import upsert_insert
 from maatjes.domain.volunteers import reachable_volunteer
@@ -260,19 +260,12 @@ def evaluations(session: Session, *, today: date, now: datetime) -> int:
     return created
 
 
-def _local_midnight_utc(day: date) -> datetime:
-    from datetime import UTC
-
-    local = datetime.combine(day, time(0), tzinfo=AMSTERDAM)
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
 def handovers_waiting(session: Session, *, today: date, now: datetime) -> int:
     """Sent but not accepted, or accepted without first contact, for 5 working days: the
     sender and the area's Linking Pins are told, and for a referral to Money Maatjes the leads,
     who are to act on it (once per handover, step and person; active accounts only)."""
     last_day = latest_overdue_day(today, WAITING_WORKING_DAYS)
-    cutoff = _local_midnight_utc(last_day + timedelta(days=1))
+    cutoff = local_midnight_utc(last_day + timedelta(days=1))
     overdue = and_(Handover.status.in_(WAITING), Handover.status_changed_at < cutoff)
     created = 0
     recipients = (

@@ -578,9 +578,10 @@ def test_every_linked_figure_opens_an_existing_page(app, programme):
         for cell in row
         if isinstance(cell, Linked)
     ]
-    # free places 2, by language 1, by area 1, longest 2, early reasons 1, missed last week 1;
-    # not the volunteers by stage: the volunteers list has no area filter
-    assert len(links) == 8
+    # free places 2, by language 1, by area 1, longest 2, early reasons 1, missed last week 1,
+    # handovers 2 directions x (6 statuses + total) = 14, handovers of the area 1; not the
+    # volunteers by stage: the volunteers list has no area filter
+    assert len(links) == 23
     with app.test_request_context():
         urls = {url_for(link.endpoint, **dict(link.args)) for link in links}
     assert f"/lead/waiting?language=tw&area={programme.a}" in urls

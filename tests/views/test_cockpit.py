@@ -177,3 +177,26 @@ def test_the_dashboard_shows_every_part_with_charts_equal_to_their_tables(app):
     assert "/lead/waiting?language=" in page
     assert re.search(r"/volunteers/\?training=matchable&(amp;)?caseload=0", page)
     assert "/residents/?contact=missed" in page
+
+
+def test_a_handover_count_opens_the_handovers_of_that_period_and_status(counted):
+    """Hand-counted (tests/domain/test_report.py): in the first quarter of 2022 H1 was sent to
+    the buurtteam, H2 (completed) and H3 (sent) to Money Maatjes; H4 is from December."""
+    lead, ids = counted
+    page = text(lead.get(f"/lead/dashboard?{Q1}"))
+    table = page.split('id="table-handovers"')[1].split("</table>")[0]
+    links = dict(
+        (re.sub(r"&amp;", "&", href), n)
+        for href, n in re.findall(r'<a href="([^"]+)">(\d+)</a>', table)
+    )
+    to_maatjes = next(h for h in links if "direction=to_maatjes" in h and "status=" not in h)
+    assert links[to_maatjes] == "2"
+    assert "sent_from=2022-01-01" in to_maatjes and "sent_to=2022-03-31" in to_maatjes
+    listed = text(lead.get(to_maatjes))
+    assert 'data-total="2"' in listed and "Sent from 1 Jan 2022 to 31 Mar 2022" in listed
+    completed = next(h for h in links if "direction=to_maatjes" in h and "status=completed" in h)
+    assert links[completed] == "1" and 'data-total="1"' in text(lead.get(completed))
+    # Without the period the list shows every handover, H4 of December included.
+    assert 'data-total="4"' in text(lead.get("/handovers"))
+    # A period that is no period is ignored, as any list filter is.
+    assert 'data-total="4"' in text(lead.get("/handovers?sent_from=2022-13-01&sent_to=x"))

@@ -1,4 +1,6 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +19,7 @@ from maatjes.blueprints import (
 from maatjes.blueprints.handovers.forms import ActionForm, HandoverForm, ReferralForm
 from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.domain import access, consent, handovers, residents, search
+from maatjes.domain.clock import on_local_days
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
 from maatjes.formatting import label
@@ -81,6 +84,9 @@ def index():
         query = query.where(Handover.direction == args.get("direction"))
     if args.get("area"):
         query = query.where(Handover.area_id == int(args.get("area")))
+    sent = _sent_between()
+    if sent:
+        query = query.where(on_local_days(Handover.created_at, *sent))
     if args.sort == "newest":
         order = (Handover.created_at.desc(), Handover.id.desc())
     else:
@@ -97,7 +103,21 @@ def index():
         sorts=SORTS,
         today=today(),
         withdrawn=consent.withdrawn_sharing_among(db.session, open_ids),
+        sent=sent,
+        keep={name: request.args[name] for name in ("sent_from", "sent_to")} if sent else {},
     )
+
+
+def _sent_between() -> tuple[date, date] | None:
+    """The period of the dashboard a handover count links from (``sent_from``, ``sent_to``:
+    Amsterdam days, both included). Like every list filter, a value that is not a period is
+    ignored rather than an error page."""
+    try:
+        first = date.fromisoformat(request.args.get("sent_from", ""))
+        last = date.fromisoformat(request.args.get("sent_to", ""))
+    except ValueError:
+        return None
+    return (first, last) if first <= last else None
 
 
 @bp.route("/residents/<int:resident_id>/handover", methods=["GET", "POST"])
