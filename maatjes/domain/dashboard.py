@@ -65,7 +65,7 @@ from maatjes.domain.handovers import (
 )
 from maatjes.domain.periods import Scope
 from maatjes.domain.rhythm import PAPERS_NOTICE
-from maatjes.domain.sql import days_between
+from maatjes.domain.sql import days_between, without_jit
 from maatjes.domain.tables import Linked, Table
 from maatjes.domain.training import completions, matchable_clause
 from maatjes.domain.workdays import add_working_days
@@ -496,7 +496,8 @@ def _demand(session: Session, scope: Scope, today: date, waiting: list[tuple[str
 
 
 def _rhythm(session: Session, scope: Scope, today: date) -> Rhythm:
-    """Three statements: the weekly chart, per organisation, and the two counts of today."""
+    """Two statements: the weekly chart with the period per organisation, and the counts of
+    today."""
     chart_scope = Scope(
         start=weeks.week_start(today) - timedelta(weeks=RHYTHM_WEEKS - 1),
         end=today,
@@ -517,9 +518,12 @@ def _rhythm(session: Session, scope: Scope, today: date) -> Rhythm:
             func.count().filter(without_evaluation),
         ).where(Match.ended_on.is_(None), *stats.match_scope(scope))
     ).one()
+    chart, by_organisation = stats.chart_and_owners(
+        session, chart_scope, scope, today, "organisation"
+    )
     return Rhythm(
-        weeks=stats.weekly_rhythm(session, chart_scope, today),
-        by_organisation=stats.rhythm_by(session, scope, today, "organisation"),
+        weeks=chart,
+        by_organisation=by_organisation,
         active_matches=active,
         missed_last_week=missed_count,
         without_evaluation=unevaluated,
@@ -816,6 +820,7 @@ def dashboard(
             if has_app_context()
             else DEFAULT_VOG_VALID_DAYS
         )
+    without_jit(session)
     waiting = _waiting_by_language(session, scope)
     return Dashboard(
         scope=scope,

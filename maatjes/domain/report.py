@@ -53,7 +53,7 @@ from maatjes.domain import stats, weeks
 from maatjes.domain.clock import on_local_days
 from maatjes.domain.handovers import TRANSITIONS_STATUSES
 from maatjes.domain.periods import Scope
-from maatjes.domain.sql import days_between
+from maatjes.domain.sql import days_between, without_jit
 from maatjes.domain.tables import Table
 from maatjes.domain.training import MONEY_MAATJE
 from maatjes.labels import LABELS
@@ -491,7 +491,9 @@ def _split(
 
 def report(session: Session, scope: Scope, today: date) -> Report:
     """Every figure of the funder report for ``scope``, counted up to ``today``. A fixed number
-    of statements (13), whatever the size of the programme or the length of the period."""
+    of statements (13, and a SET on PostgreSQL), whatever the size of the programme or the
+    length of the period."""
+    without_jit(session)
     steps, active, supported = _matches(session, scope, today)
     recruited, trained = _volunteers_recruited_and_trained(session, scope)
     funnel = Funnel(Step(_residents_registered(session, scope), recruited), *steps)

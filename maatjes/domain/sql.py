@@ -62,3 +62,12 @@ def _days_between_sqlite(element, compiler, **kw):
         f"CAST(julianday({compiler.process(later, **kw)})"
         f" - julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
     )
+
+
+def without_jit(session: Session) -> None:
+    """Turn PostgreSQL's JIT compilation off for the rest of this transaction. The cockpit's
+    aggregates are estimated expensive enough to cross ``jit_above_cost``, but run in tens of
+    milliseconds; compiling them cost 50 to 130 ms more on the large data set (measured with
+    benchmarks/cockpit.py). SQLite has no JIT."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))

@@ -279,8 +279,9 @@ def _owners(by: str):
     raise ValueError(f"rhythm_by: unknown grouping {by!r}")
 
 
-def _weeks_part(series, cube) -> Select:
-    return (
+def _weeks_part(series, cube, bounds: tuple[int, int] | None = None) -> Select:
+    """One row per week of ``series`` (only those within ``bounds`` when given)."""
+    query = (
         select(
             literal("week").label("kind"),
             series.c.w.label("id"),
@@ -292,9 +293,14 @@ def _weeks_part(series, cube) -> Select:
         .outerjoin(cube, cube.c.w == series.c.w)
         .group_by(series.c.w)
     )
+    if bounds is not None:
+        query = query.where(series.c.w >= bounds[0], series.c.w <= bounds[1])
+    return query
 
 
-def _owners_part(by: str, cube) -> Select:
+def _owners_part(by: str, cube, bounds: tuple[int, int] | None = None) -> Select:
+    """One row per area or organisation, summed over the cube's weeks (within ``bounds`` when
+    given; an owner with nothing due there has zeros)."""
     owners = _owners(by)
     if cube is None:  # no week is due yet: every owner with zeros
         return select(
@@ -305,6 +311,9 @@ def _owners_part(by: str, cube) -> Select:
             literal(0).label("with_contact"),
         )
     key = cube.c.area_id if by == "area" else cube.c.organisation_id
+    joined = key == owners.c.id
+    if bounds is not None:
+        joined = and_(joined, cube.c.w >= bounds[0], cube.c.w <= bounds[1])
     return (
         select(
             literal(by).label("kind"),
@@ -314,7 +323,7 @@ def _owners_part(by: str, cube) -> Select:
             func.coalesce(func.sum(cube.c.with_contact), 0).label("with_contact"),
         )
         .select_from(owners)
-        .outerjoin(cube, key == owners.c.id)
+        .outerjoin(cube, joined)
         .group_by(owners.c.id, owners.c.name)
     )
 
@@ -378,6 +387,31 @@ def rhythm_split(session: Session, scope: Scope, today: date) -> RhythmSplit:
         weeks=[WeekRhythm(monday_of(r.id), int(r.due), int(r.with_contact)) for r in weeks_rows],
         by_area=_owner_rows(row for row in rows if row.kind == "area"),
         by_organisation=_owner_rows(row for row in rows if row.kind == "organisation"),
+    )
+
+
+def chart_and_owners(
+    session: Session, chart: Scope, period: Scope, today: date, by: Literal["organisation", "area"]
+) -> tuple[list[WeekRhythm], list[tuple[int, str, int, int]]]:
+    """``weekly_rhythm(chart)`` and ``rhythm_by(period, by)`` in ONE statement, for two scopes
+    with the same area and organisation (the dashboard: a chart of the last 26 weeks, and the
+    chosen period per organisation): one cube over the weeks of both, rolled up twice."""
+    if (chart.area_id, chart.organisation_id) != (period.area_id, period.organisation_id):
+        raise ValueError("the chart and the period share their area and organisation")
+    _owners(by)
+    chart_bounds, period_bounds = _week_bounds(chart, today), _week_bounds(period, today)
+    if chart_bounds is None or period_bounds is None:
+        return weekly_rhythm(session, chart, today), rhythm_by(session, period, today, by)
+    first = min(chart_bounds[0], period_bounds[0])
+    last = max(chart_bounds[1], period_bounds[1])
+    series, cube = _rhythm_cube(period, today, first, last)
+    rows = session.execute(
+        union_all(_weeks_part(series, cube, chart_bounds), _owners_part(by, cube, period_bounds))
+    ).all()
+    weekly = sorted((row for row in rows if row.kind == "week"), key=lambda row: row.id)
+    return (
+        [WeekRhythm(monday_of(r.id), int(r.due), int(r.with_contact)) for r in weekly],
+        _owner_rows(row for row in rows if row.kind == by),
     )
 
 

@@ -486,3 +486,28 @@ def test_rhythm_split_equals_weekly_rhythm_and_rhythm_by_in_one_statement():
     done = sum(week.with_contact for week in split.weeks)
     assert split.by_area[0][2:] == (due, done) and split.by_area[1][2:] == (0, 0)
     assert split.by_organisation[0][2:] == (due, done)
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        (D(2022, 1, 1), D(2022, 3, 31)),  # overlaps the chart's weeks
+        (D(2021, 6, 1), D(2021, 9, 30)),  # before them
+        (D(2022, 4, 1), D(2022, 4, 30)),  # after today: no weeks
+    ],
+)
+def test_the_chart_and_the_period_in_one_statement_equal_the_two_apart(period):
+    rows = Rows()
+    _rhythm_fixture(rows)
+    chart = Scope(D(2021, 12, 1), D(2022, 3, 9))
+    period = Scope(*period)
+    together = stats.chart_and_owners(db.session, chart, period, TODAY, "organisation")
+    apart = (
+        stats.weekly_rhythm(db.session, chart, TODAY),
+        stats.rhythm_by(db.session, period, TODAY, "organisation"),
+    )
+    assert together == apart
+    with pytest.raises(ValueError):
+        stats.chart_and_owners(
+            db.session, chart, Scope(period.start, period.end, area_id=1), TODAY, "area"
+        )
