@@ -20,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import large_data  # noqa: E402
 import pages  # noqa: E402
 
-from maatjes import create_app  # noqa: E402
 from maatjes.extensions import db  # noqa: E402
 
 # The data set's "today" is large_data.TODAY; the periods are given as dates around it so that
@@ -40,7 +39,7 @@ PAGES = (
 
 
 def measure(url: str, requests: int) -> dict[str, tuple[int, int, float, float]]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    app = pages.deployed_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         engine = db.engine
     client = pages.logged_in_client(app, large_data.ACCOUNTS["lead"])

@@ -1,5 +1,6 @@
 """Every page of every role at a small and at the large size: SQL statements, response bytes,
-p50 / p95 over 25 requests (Flask's test client, no network). Not a test: machines are noisy.
+p50 / p95 over 25 requests (Flask's test client, no network; the app frozen out of the garbage
+collector's full passes, as wsgi.py serves it). Not a test: machines are noisy.
 
     .venv/bin/python benchmarks/pages.py                # SQLite files in /tmp
     .venv/bin/python benchmarks/pages.py --postgres     # maatjes_small / maatjes_large
@@ -12,6 +13,7 @@ p95 on PostgreSQL and < 150 KB at the large size.
 """
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -135,8 +137,16 @@ def timed(client, path: str, requests: int, counted: list) -> tuple[int, int, fl
     return len(counted), len(response.get_data()), statistics.median(times), p95
 
 
+def deployed_app(config: dict):
+    """The app as wsgi.py serves it: created, then its long-lived objects frozen out of the
+    garbage collector's full passes (``gc.freeze``)."""
+    app = create_app(config)
+    gc.freeze()
+    return app
+
+
 def measure(url: str, requests: int) -> dict[tuple[str, str], tuple[int, int, float, float]]:
-    app = create_app(
+    app = deployed_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
     )
     with app.app_context():
