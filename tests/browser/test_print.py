@@ -105,3 +105,7 @@ def test_the_funder_report_prints_on_a4_with_its_period_and_without_navigation(l
         ".report-part", "els => els.map(e => getComputedStyle(e).breakInside)"
     )
     assert len(parts) == 9 and set(parts) == {"avoid"}
+    # Nothing runs off the paper: at the width of A4 (794 px at 96 dpi) the widest tables
+    # (nine columns per area and per organisation) fit.
+    page.set_viewport_size({"width": 794, "height": 1123})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 794
