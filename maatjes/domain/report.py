@@ -489,14 +489,26 @@ def _split(
     return rows
 
 
+def _funnel(session: Session, scope: Scope, today: date):
+    """Three statements: the funnel, and the volunteers active, residents supported,
+    volunteers recruited and trained that come out of the same queries."""
+    steps, active, supported = _matches(session, scope, today)
+    recruited, trained = _volunteers_recruited_and_trained(session, scope)
+    funnel = Funnel(Step(_residents_registered(session, scope), recruited), *steps)
+    return funnel, active, supported, recruited, trained
+
+
+def funnel(session: Session, scope: Scope, today: date) -> Funnel:
+    """The report's funnel alone (the dashboard shows it as a chart): three statements."""
+    return _funnel(session, scope, today)[0]
+
+
 def report(session: Session, scope: Scope, today: date) -> Report:
     """Every figure of the funder report for ``scope``, counted up to ``today``. A fixed number
     of statements (13, and a SET on PostgreSQL), whatever the size of the programme or the
     length of the period."""
     without_jit(session)
-    steps, active, supported = _matches(session, scope, today)
-    recruited, trained = _volunteers_recruited_and_trained(session, scope)
-    funnel = Funnel(Step(_residents_registered(session, scope), recruited), *steps)
+    funnel, active, supported, recruited, trained = _funnel(session, scope, today)
     contacts = _contacts(session, scope)
     median, p90 = _durations(session, scope)
     rhythm = stats.rhythm_split(session, scope, today)
@@ -558,10 +570,9 @@ def _by_month(rhythm: list[stats.WeekRhythm]) -> list[tuple[str, int, int]]:
     ]
 
 
-def tables(report: Report) -> list[Table]:
-    """The report as labelled tables, one per part, in the order the page shows them."""
-    f = report.funnel
-    funnel = Table(
+def funnel_table(f: Funnel) -> Table:
+    """The funnel as a table: the report's first part, and the dashboard's funnel chart."""
+    return Table(
         "funnel",
         _("Funnel"),
         [_("Step"), _("Residents"), _("Volunteers"), _("Matches")],
@@ -589,6 +600,11 @@ def tables(report: Report) -> list[Table]:
             "to another maatje not counted."
         ),
     )
+
+
+def tables(report: Report) -> list[Table]:
+    """The report as labelled tables, one per part, in the order the page shows them."""
+    funnel = funnel_table(report.funnel)
     volunteers = Table(
         "volunteers",
         _("Volunteers"),
@@ -653,7 +669,7 @@ def tables(report: Report) -> list[Table]:
         _("Outcomes"),
         [_("Outcome"), _("Matches ended"), _("Before the 13-week minimum")],
         [(_label("outcome", r.outcome), r.ended, r.before_minimum) for r in report.outcomes]
-        + [(_("Cancelled before the start"), f.cancelled.matches, None)],
+        + [(_("Cancelled before the start"), report.funnel.cancelled.matches, None)],
         _(
             "Matches ended in the period. Cancelled: ended on the day of the intake meeting, "
             "before support began."

@@ -144,6 +144,7 @@ def test_the_dashboard_shows_every_part_with_charts_equal_to_their_tables(app):
         assert f'<section id="{part}"' in page, part
     for table in (
         "capacity",
+        "funnel",
         "free_places",
         "waiting_by_language",
         "longest_waits",
@@ -162,7 +163,7 @@ def test_the_dashboard_shows_every_part_with_charts_equal_to_their_tables(app):
     ):
         assert f'id="table-{table}"' in page, table
     svgs = re.findall(r"<svg[^>]*class=\"chart[^\"]*\".*?</svg>", page, re.S)
-    assert len(svgs) == 4
+    assert len(svgs) == 5  # stages, funnel, rhythm, outcomes, stress
     assert "<script" not in "".join(svgs) and 'style="' not in "".join(svgs)
     # The outcomes chart says what the outcomes table says (the demo: 1 goals reached, 1 at
     # the buurtteam, 1 moved before the minimum).
@@ -173,6 +174,16 @@ def test_the_dashboard_shows_every_part_with_charts_equal_to_their_tables(app):
     outcomes_chart = next(svg for svg in svgs if "Outcomes" in svg.split("</title>")[0])
     description = re.search(r"<desc[^>]*>(.*?)</desc>", outcomes_chart, re.S).group(1)
     assert "Goals reached" in description and "Resident moved" in description
+    # The funnel chart shows the residents of the funnel table (the report's funnel).
+    table = page.split('id="table-funnel"')[1].split("</table>")[0]
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", table)
+    residents = [
+        cells[cells.index(step) + 1] for step in ("Registered", "Matched", "Support ended")
+    ]
+    funnel_chart = next(svg for svg in svgs if "Funnel" in svg.split("</title>")[0])
+    description = re.search(r"<desc[^>]*>(.*?)</desc>", funnel_chart, re.S).group(1)
+    for step, n in zip(("Registered", "Matched", "Support ended"), residents, strict=True):
+        assert re.search(rf"{step}\W+{n}\b", description), (step, n, description)
     # Every part links to the list behind its numbers where one exists.
     assert "/lead/waiting?language=" in page
     assert re.search(r"/volunteers/\?training=matchable&(amp;)?caseload=0", page)

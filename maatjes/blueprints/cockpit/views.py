@@ -56,12 +56,18 @@ def dashboard_charts(tables: dict[str, Table]) -> dict:
     """The charts, drawn from the very tables shown beside them, so that a chart and its table
     cannot disagree."""
     stages = tables["capacity"]
+    funnel = tables["funnel"].rows[:4]  # the flow; cancellations are apart
     weeks = [row for row in tables["rhythm_weeks"].rows if not isinstance(row[0], str)]
     outcomes = tables["outcomes"].rows[:-2]  # the outcomes; not "cancelled" nor the share
     stress = tables["stress"].rows[1:4]  # less, the same, more
     return {
-        "funnel": charts.funnel(
+        "stages": charts.funnel(
             stages.title, [str(row[0]) for row in stages.rows], [plain(r[1]) for r in stages.rows]
+        ),
+        "funnel": charts.funnel(
+            tables["funnel"].title + " · " + tables["funnel"].columns[1],
+            [str(row[0]) for row in funnel],
+            [row[1] for row in funnel],
         ),
         "rhythm": charts.line(
             _("Share of match-weeks with a contact"),
@@ -96,6 +102,7 @@ def dashboard():
         ), 422
     data = dashboard_rules.dashboard(db.session, scope, today())
     tables = {t.key: t for t in dashboard_rules.tables(data)}
+    tables["funnel"] = report_rules.funnel_table(report_rules.funnel(db.session, scope, today()))
     return render_template(
         "cockpit/dashboard.html",
         form=form,
