@@ -6,6 +6,8 @@ E.164 ("+31612345678"), shown in the national format for Dutch numbers and in th
 format for others, and dialled through a ``tel:`` link.
 """
 
+from functools import lru_cache
+
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from phonenumbers import NumberParseException, PhoneNumberFormat
@@ -47,6 +49,9 @@ def normalise_optional(raw: str, *, field: str = "phone") -> str:
     return normalise(raw, field=field) if (raw or "").strip() else ""
 
 
+# A page shows a few numbers, each twice (as text and as a link), and libphonenumber parses
+# each time (~0.1 ms): the stored E.164 forms are few and never change, so they are kept.
+@lru_cache(maxsize=4096)
 def display(value: str | None) -> str:
     """National format for Dutch numbers, international for others; anything unparsable (an
     erased record) as stored."""
@@ -60,6 +65,7 @@ def display(value: str | None) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 
+@lru_cache(maxsize=4096)
 def tel_uri(value: str | None) -> str:
     """An RFC 3966 ``tel:`` link, e.g. ``tel:+31-6-12345678``."""
     number = parse(value or "")
