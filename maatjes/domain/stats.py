@@ -127,9 +127,18 @@ class WeekRhythm:
         return self.with_contact / self.due if self.due else None
 
 
-def _week_bounds(scope: Scope, today: date) -> tuple[int, int] | None:
-    first = index_of(scope.start)
-    last = min(index_of(scope.end), index_of(today))
+def _week_bounds(scope: Scope, today: date, *, by_thursday: bool = False) -> tuple[int, int] | None:
+    """The weeks of the period, up to today's week. Every week that touches the period (the
+    dashboard), or ``by_thursday``: each week in exactly one period, the one that holds its
+    Thursday (most of its days, as ISO weeks belong to years), so that the reports of two
+    consecutive quarters add up to the half-year (the report)."""
+    first, last = index_of(scope.start), index_of(scope.end)
+    if by_thursday:
+        if monday_of(first) + timedelta(days=3) < scope.start:
+            first += 1
+        if monday_of(last) + timedelta(days=3) > scope.end and last < index_of(today):
+            last -= 1  # (the running week is shown as long as the period reaches it)
+    last = min(last, index_of(today))
     return (first, last) if first <= last else None
 
 
@@ -178,6 +187,7 @@ def _rhythm_cube(scope: Scope, today: date, first: int, last: int):
             Match.started_on <= today,
             Match.started_on < monday_of(last + 1),
             or_(Match.ended_on.is_(None), Match.ended_on >= monday_of(first)),
+            ~cancelled_clause(),  # cancelled before its start: no week was ever due
             *match_scope(scope),
         )
         .cte("rhythm_matches")
@@ -365,9 +375,9 @@ class RhythmSplit:
 
 def rhythm_split(session: Session, scope: Scope, today: date) -> RhythmSplit:
     """``weekly_rhythm`` and ``rhythm_by`` for both groupings in ONE statement: the match-weeks
-    are counted once (the costly part: every contact of the period is grouped by match and
-    week) into a small cube, and the three roll-ups are read from it."""
-    bounds = _week_bounds(scope, today)
+    are counted once into a small cube, and the three roll-ups are read from it. Weeks are
+    given to the period that holds their Thursday (the report: consecutive periods add up)."""
+    bounds = _week_bounds(scope, today, by_thursday=True)
     if bounds is None:
         rows = session.execute(
             union_all(_owners_part("area", None), _owners_part("organisation", None))

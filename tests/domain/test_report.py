@@ -165,15 +165,15 @@ def test_the_whole_report_counted_by_hand():
     # Durations of M1 (95 days) and M2 (42): median 68.5; p90 at position 1.9: 42 + 0.9 · 53.
     assert r.duration_median == pytest.approx(68.5)
     assert r.duration_p90 == pytest.approx(89.7)
-    # Weeks from Monday 27 Dec 2021 (holds 1 Jan) to Monday 7 Mar (today's week).
+    # Weeks from Monday 3 Jan (the week of 27 Dec holds 1 Jan, but its Thursday 30 Dec is in
+    # 2021: it belongs to last year's report) to Monday 7 Mar (today's week).
     # Due per week (matches) and with a contact:
-    #   27 Dec M1 (1, 0)        | 3 Jan M1 c4 Jan (1, 1)
+    #   (27 Dec M1 (1, 0): not this period's) | 3 Jan M1 c4 Jan (1, 1)
     #   10 Jan M1 M2 M6 (3, 2)  | 17 Jan M1 M2 M6 (3, 0) | 24 Jan M1 M2 M6 (3, 1)
     #   31 Jan M1 M2 M6 (3, 0)  | 7 Feb M1 M2 M3 M6 (4, 2) | 14 Feb M1 M2 M3 M6 (4, 2)
     #   21 Feb M2 M3 M6 (3, 0)  | 28 Feb M3 M6 M7 (3, 2)   | 7 Mar M3 M4 M7 (2, 2)
     # (7 Mar is today's week: the match without a contact yet is not missed yet, not counted)
     assert [(w.monday, w.due, w.with_contact) for w in r.rhythm] == [
-        (D(2021, 12, 27), 1, 0),
         (D(2022, 1, 3), 1, 1),
         (D(2022, 1, 10), 3, 2),
         (D(2022, 1, 17), 3, 0),
@@ -185,10 +185,10 @@ def test_the_whole_report_counted_by_hand():
         (D(2022, 2, 28), 3, 2),
         (D(2022, 3, 7), 2, 2),
     ]
-    # Per match: M1 8 weeks 2 with contact, M2 7/3, M3 5/3, M4 1/1, M6 8/2, M7 1/1 (its
+    # Per match: M1 7 weeks 2 with contact, M2 7/3, M3 5/3, M4 1/1, M6 8/2, M7 1/1 (its
     # running week without a contact is not counted).
-    assert (r.weeks_due, r.weeks_with_contact) == (30, 12)
-    assert r.rhythm_share == pytest.approx(12 / 30)
+    assert (r.weeks_due, r.weeks_with_contact) == (29, 12)
+    assert r.rhythm_share == pytest.approx(12 / 29)
     # H1, H2, H3 (H4 is from December).
     assert r.handovers == _handovers(
         to_buurtteam__sent=1, to_maatjes__completed=1, to_maatjes__sent=1
@@ -210,7 +210,7 @@ def test_the_whole_report_counted_by_hand():
     # 8 + 7 + 8 + 2 = 25 with 2 + 3 + 2 + 1 = 8; handover H1. South: M3, M4; contacts 4,
     # minutes 60 + 60 + 20 + 40 = 180; weeks 5 + 1 with 3 + 1; handovers H2, H3.
     assert r.by_area == [
-        SplitRow(ids["north"].id, "North", 3, 3, 9, 390, 24, 8, 1),
+        SplitRow(ids["north"].id, "North", 3, 3, 9, 390, 23, 8, 1),
         SplitRow(ids["south"].id, "South", 2, 2, 4, 180, 6, 4, 2),
     ]
     assert (r.by_area[0].hours, r.by_area[1].hours) == (6.5, 3.0)
@@ -220,7 +220,7 @@ def test_the_whole_report_counted_by_hand():
     # handover H2 (received by V2). Two (V3): M4, M7 → R4, R5; contacts 2, 85 minutes; weeks
     # 1 + 2 with 1 + 1; handover H1 (sent by V3). R5 counts for both (transferred).
     assert r.by_organisation == [
-        SplitRow(ids["one"].id, "One", 4, 3, 11, 485, 28, 10, 1),
+        SplitRow(ids["one"].id, "One", 4, 3, 11, 485, 27, 10, 1),
         SplitRow(ids["two"].id, "Two", 2, 2, 2, 85, 2, 2, 1),
     ]
     assert (r.by_organisation[0].hours, r.by_organisation[1].hours) == (8.1, 1.4)
@@ -244,7 +244,7 @@ def test_the_area_filter_counted_by_hand():
     assert (r.volunteers_active, r.residents_supported) == (3, 3)  # V1 V2 V3; R1 R2 R5
     assert (r.contacts, r.contact_minutes, r.contact_hours) == (9, 390, 6.5)
     assert (r.duration_median, r.duration_p90) == pytest.approx((68.5, 89.7))
-    assert (r.weeks_due, r.weeks_with_contact) == (24, 8)
+    assert (r.weeks_due, r.weeks_with_contact) == (23, 8)  # M1's week of 27 Dec is 2021's
     assert r.handovers == _handovers(to_buurtteam__sent=1)  # H1
     assert r.outcomes == _outcomes(
         goals_reached=(1, 0), resident_stopped=(1, 1), transferred=(1, 1)
@@ -252,14 +252,14 @@ def test_the_area_filter_counted_by_hand():
     assert (r.stress.matches, r.stress.lower, r.stress.same) == (2, 1, 1)
     # Every area is listed; South has nothing within the North filter.
     assert r.by_area == [
-        SplitRow(north, "North", 3, 3, 9, 390, 24, 8, 1),
+        SplitRow(north, "North", 3, 3, 9, 390, 23, 8, 1),
         SplitRow(ids["south"].id, "South"),
     ]
     # One: M1, M2, M6 (R1, R2, R5), started M2, M6; contacts 3 + 3 + 2, minutes
     # 135 + 150 + 60; weeks 8 + 7 + 8 with 2 + 3 + 2. Two: M7; contact 45 minutes; weeks 2/1;
     # H1 (sent by V3, North).
     assert r.by_organisation == [
-        SplitRow(ids["one"].id, "One", 3, 2, 8, 345, 23, 7, 0),
+        SplitRow(ids["one"].id, "One", 3, 2, 8, 345, 22, 7, 0),
         SplitRow(ids["two"].id, "Two", 1, 1, 1, 45, 1, 1, 1),
     ]
 
@@ -326,15 +326,14 @@ def test_tables_label_every_part_with_numbers_as_numbers():
         ("Match duration, 90th percentile (days)", 89.7),
     ]
     rhythm = by_key["rhythm"].rows
-    # Per month, a week in the month of its Thursday (the weekly figures above): the week of
-    # 27 Dec is December's; January 3, 10, 17, 24 Jan (1+3+3+3, 1+2+0+1); February 31 Jan,
-    # 7, 14, 21 Feb (3+4+4+3, 0+2+2+0); March 28 Feb, 7 Mar (3+2, 2+2).
+    # Per month, a week in the month of its Thursday (the weekly figures above): January
+    # 3, 10, 17, 24 Jan (1+3+3+3, 1+2+0+1); February 31 Jan, 7, 14, 21 Feb (3+4+4+3,
+    # 0+2+2+0); March 28 Feb, 7 Mar (3+2, 2+2). The week of 27 Dec is 2021's.
     assert rhythm == [
-        ("December 2021", 1, 0, 0.0),
         ("January 2022", 10, 4, 40.0),
         ("February 2022", 14, 4, 28.6),
         ("March 2022", 5, 4, 80.0),
-        ("Total", 30, 12, 40.0),
+        ("Total", 29, 12, 41.4),
     ]
     handovers = by_key["handovers"]
     assert handovers.columns[0] == "Direction" and handovers.columns[-1] == "Total"
@@ -345,7 +344,7 @@ def test_tables_label_every_part_with_numbers_as_numbers():
     assert outcomes[-1] == ("Cancelled before the start", 1, None)
     assert by_key["stress"].rows[0] == ("Ended matches with two or more scores", 2)
     assert by_key["by_area"].rows == [
-        ("North", 3, 3, 9, 6.5, 24, 8, 33.3, 1),
+        ("North", 3, 3, 9, 6.5, 23, 8, 34.8, 1),
         ("South", 2, 2, 4, 3.0, 6, 4, 66.7, 2),
     ]
 
@@ -355,7 +354,8 @@ def test_an_empty_programme_gives_zeros_not_errors():
     r = report_rules.report(db.session, Scope(*Q1), TODAY)
     assert r.funnel.registered == Step(0, 0)
     assert (r.contacts, r.contact_hours, r.duration_median, r.rhythm_share) == (0, 0.0, None, None)
-    assert all(w.due == 0 for w in r.rhythm) and len(r.rhythm) == 11
+    # 3 Jan to 7 Mar: the week of 27 Dec has its Thursday in 2021
+    assert all(w.due == 0 for w in r.rhythm) and len(r.rhythm) == 10
     assert r.by_area == [] and r.by_organisation == []
     assert len(report_rules.tables(r)) == 9
 
@@ -422,3 +422,20 @@ def test_a_period_after_today_has_no_weeks_and_lists_every_area_with_zeros():
     assert r.funnel.registered == Step(1, 0)
     assert r.by_area == [SplitRow(ids["north"].id, "North"), SplitRow(ids["south"].id, "South")]
     assert [row.name for row in r.by_organisation] == ["One", "Two"]
+
+
+def test_two_quarters_add_up_to_the_half_year():
+    """Each week belongs to the one period that holds its Thursday, so a funder adding the
+    quarters gets the half-year (1 April 2022 is a Friday: the week of 28 March is Q1's)."""
+    rows = Rows()
+    _programme(rows)
+    db.session.commit()
+    late = D(2022, 7, 15)
+
+    def totals(start, end):
+        r = report_rules.report(db.session, Scope(start, end), late)
+        return r.weeks_due, r.weeks_with_contact
+
+    q1, q2 = totals(D(2022, 1, 1), D(2022, 3, 31)), totals(D(2022, 4, 1), D(2022, 6, 30))
+    half = totals(D(2022, 1, 1), D(2022, 6, 30))
+    assert (q1[0] + q2[0], q1[1] + q2[1]) == half and half[0] > 0

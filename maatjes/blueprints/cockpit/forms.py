@@ -1,7 +1,7 @@
 """The period and filters of the dashboard and the report, read from the query string (a GET
 form: the back button and a shared link show the same figures)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
@@ -9,6 +9,7 @@ from wtforms.validators import Optional
 
 from maatjes.blueprints.forms import Form
 from maatjes.domain import periods
+from maatjes.domain.clock import EARLIEST_RECORD
 
 
 class ScopeForm(Form):
@@ -47,6 +48,12 @@ class ScopeForm(Form):
                 return None
             if (end - start).days > periods.MAX_DAYS:
                 self.end.errors = [_l("A period can be at most five years.")]
+                return None
+            if start < EARLIEST_RECORD:
+                self.start.errors = [_l("Give a date from 1 January 2000 onwards.")]
+                return None
+            if end > today + timedelta(days=periods.MAX_DAYS):
+                self.end.errors = [_l("Give a date at most five years ahead.")]
                 return None
         else:
             start, end = periods.bounds(self.period.data, today)
