@@ -55,12 +55,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from maatjes.domain import languages, matching, stats, weeks
-from maatjes.domain.clock import local_midnight_utc, local_today, on_local_days
+from maatjes.domain.clock import local_midnight_utc, local_today
 from maatjes.domain.handovers import (
     ACCEPTED,
     DECLINED,
     SENT,
-    TRANSITIONS_STATUSES,
     WAITING_WORKING_DAYS,
 )
 from maatjes.domain.periods import Scope
@@ -69,12 +68,11 @@ from maatjes.domain.sql import days_between, without_jit
 from maatjes.domain.tables import Linked, Table
 from maatjes.domain.training import completions, matchable_clause
 from maatjes.domain.workdays import add_working_days
-from maatjes.labels import LABELS
+from maatjes.formatting import label
 from maatjes.models import (
     NEEDS,
     OUTCOMES,
     TO_BUURTTEAM,
-    TO_MAATJES,
     Area,
     Contact,
     Handover,
@@ -92,8 +90,6 @@ from maatjes.models.volunteer import volunteer_areas, volunteer_languages
 
 SHOWN = 10  # longest waits, most recent reasons for ending early
 RHYTHM_WEEKS = 26  # the weekly-rhythm chart: this many weeks up to today's week
-DIRECTIONS = (TO_BUURTTEAM, TO_MAATJES)
-HANDOVER_STATUSES = TRANSITIONS_STATUSES
 # The need that means debt assistance (``NEEDS``); None if the vocabulary ever drops it, and
 # then every handover to the buurtteam is counted.
 DEBT_NEED = "debts" if "debts" in NEEDS else None
@@ -162,11 +158,6 @@ def _utc_day_sqlite(element, compiler, **kw):
     return f"date({compiler.process(list(element.clauses)[0], **kw)})"
 
 
-def _created_in(column_, scope: Scope) -> ColumnElement[bool]:
-    """A UTC timestamp on an Amsterdam calendar day of the period (index-friendly bounds)."""
-    return on_local_days(column_, scope.start, scope.end)
-
-
 def _volunteer_scope(scope: Scope) -> list[ColumnElement[bool]]:
     """Volunteers of the organisation, and who work in the area (``Volunteer.areas``)."""
     conditions: list[ColumnElement[bool]] = []
@@ -185,24 +176,6 @@ def _volunteer_scope(scope: Scope) -> list[ColumnElement[bool]]:
 
 def _resident_area(scope: Scope) -> list[ColumnElement[bool]]:
     return [Resident.area_id == scope.area_id] if scope.area_id is not None else []
-
-
-def _handover_scope(scope: Scope) -> list[ColumnElement[bool]]:
-    """Handovers created in the period, of the area, and (organisation) sent or received by a
-    volunteer of the organisation: the funder report's rule, so both count the same."""
-    conditions = [_created_in(Handover.created_at, scope)]
-    if scope.area_id is not None:
-        conditions.append(Handover.area_id == scope.area_id)
-    if scope.organisation_id is not None:
-        conditions.append(
-            select(Volunteer.id)
-            .where(
-                Volunteer.organisation_id == scope.organisation_id,
-                Volunteer.user_id.in_((Handover.sender_id, Handover.receiver_id)),
-            )
-            .exists()
-        )
-    return conditions
 
 
 def _days(hours: float | None) -> float | None:
@@ -486,7 +459,7 @@ def _demand(session: Session, scope: Scope, today: date, waiting: list[tuple[str
     to_match = (
         stats.scoped_matches(whole_hours_between(Match.created_at, Resident.created_at))
         .join(first_match, first_match.c.id == Match.id)
-        .where(_created_in(Match.created_at, scope), *stats.match_scope(scope))
+        .where(stats.created_in(Match.created_at, scope), *stats.match_scope(scope))
     )
     median, p90 = stats.median_and_p90(session, to_match)
     return Demand(waiting, by_area, longest, _days(median), _days(p90))
@@ -585,14 +558,8 @@ def _deadlines(scope: Scope):
 
 def _handovers(session: Session, scope: Scope, today: date) -> Handovers:
     """Four statements: direction x status, the two medians, and per area with the waits."""
-    in_scope = _handover_scope(scope)
-    grid = {(d, s): 0 for d in DIRECTIONS for s in HANDOVER_STATUSES}
-    for direction, status, count in session.execute(
-        select(Handover.direction, Handover.status, func.count())
-        .where(*in_scope)
-        .group_by(Handover.direction, Handover.status)
-    ).all():  # at most directions x statuses rows
-        grid[(direction, status)] = count
+    in_scope = stats.handover_scope(scope)
+    grid = stats.handover_grid(session, scope)
     answers = _answers()
     accepted = stats.median_and_p90(
         session,
@@ -702,7 +669,7 @@ def _outcomes(session: Session, scope: Scope) -> Outcomes:
             func.count(distinct(case((_needs_debts(), Handover.resident_id)))),
         )
         .join(Resident, Resident.id == Handover.resident_id)
-        .where(Handover.direction == TO_BUURTTEAM, *_handover_scope(scope))
+        .where(Handover.direction == TO_BUURTTEAM, *stats.handover_scope(scope))
     ).one()
     return Outcomes(
         ended=listed,
@@ -838,16 +805,6 @@ def dashboard(
 # Tables
 
 
-def _percent(share: float | None) -> float | None:
-    return None if share is None else round(100 * share, 1)
-
-
-def _label(group: str, value: str | None) -> str:
-    if value is None:
-        return ""
-    return str(LABELS[group].get(value, value))
-
-
 def _language_names(codes: list[str]) -> dict[str, str]:
     """Language names in the user's language, custom names read once (not once per row)."""
     from maatjes.extensions import db
@@ -971,8 +928,8 @@ def tables(dashboard: Dashboard) -> list[Table]:
         "rhythm_weeks",
         _("Weekly contact, last 26 weeks"),
         [_("Week of"), _("Match-weeks"), _("With a contact"), _("Share (%)")],
-        [(w.monday, w.due, w.with_contact, _percent(w.share)) for w in r.weeks]
-        + [(_("Total"), r.due, r.with_contact, _percent(r.share))],
+        [(w.monday, w.due, w.with_contact, stats.percent(w.share)) for w in r.weeks]
+        + [(_("Total"), r.due, r.with_contact, stats.percent(r.share))],
         _("A match-week is a week in which an active match expects at least one contact."),
     )
     rhythm_organisations = Table(
@@ -980,7 +937,7 @@ def tables(dashboard: Dashboard) -> list[Table]:
         _("Weekly contact per organisation"),
         [_("Organisation"), _("Match-weeks"), _("With a contact"), _("Share (%)")],
         [
-            (name, due, done, _percent(done / due if due else None))
+            (name, due, done, stats.percent(done / due if due else None))
             for _id, name, due, done in r.by_organisation
         ],
         _("Match-weeks in the period, by the maatje's organisation."),
@@ -1019,20 +976,22 @@ def tables(dashboard: Dashboard) -> list[Table]:
     handover_counts = Table(
         "handovers",
         _("Handovers"),
-        [_("Direction")] + [_label("handover_status", s) for s in HANDOVER_STATUSES] + [_("Total")],
+        [_("Direction")]
+        + [label("handover_status", s) for s in stats.HANDOVER_STATUSES]
+        + [_("Total")],
         [
             (
-                _label("handover_direction", direction),
+                label("handover_direction", direction),
                 *(
                     handover_list(h.counts[(direction, status)], direction=direction, status=status)
-                    for status in HANDOVER_STATUSES
+                    for status in stats.HANDOVER_STATUSES
                 ),
                 handover_list(
-                    sum(h.counts[(direction, status)] for status in HANDOVER_STATUSES),
+                    sum(h.counts[(direction, status)] for status in stats.HANDOVER_STATUSES),
                     direction=direction,
                 ),
             )
-            for direction in DIRECTIONS
+            for direction in stats.DIRECTIONS
         ],
         _("Handovers started in the period, by their status now."),
     )
@@ -1070,10 +1029,10 @@ def tables(dashboard: Dashboard) -> list[Table]:
         "outcomes",
         _("Outcomes"),
         [_("Outcome"), _("Matches ended"), _("Before the 13-week minimum")],
-        [(_label("outcome", row.outcome), row.ended, row.before_minimum) for row in o.ended]
+        [(label("outcome", row.outcome), row.ended, row.before_minimum) for row in o.ended]
         + [
             (_("Cancelled before the start"), o.cancelled, None),
-            (_("Share ended before the minimum (%)"), None, _percent(o.share_before_minimum)),
+            (_("Share ended before the minimum (%)"), None, stats.percent(o.share_before_minimum)),
         ],
         _(
             "Matches ended in the period. The share leaves out transfers to another maatje, "
@@ -1087,7 +1046,7 @@ def tables(dashboard: Dashboard) -> list[Table]:
         [
             (
                 e.ended_on,
-                _label("outcome", e.outcome),
+                label("outcome", e.outcome),
                 Linked(e.reason, "matches.detail", (("match_id", e.match_id),)),
             )
             for e in o.early_reasons

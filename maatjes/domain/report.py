@@ -47,20 +47,16 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from maatjes.domain import stats, weeks
-from maatjes.domain.clock import on_local_days
-from maatjes.domain.handovers import TRANSITIONS_STATUSES
 from maatjes.domain.periods import Scope
 from maatjes.domain.sql import days_between, without_jit
 from maatjes.domain.tables import Table
 from maatjes.domain.training import MONEY_MAATJE
-from maatjes.labels import LABELS
+from maatjes.formatting import label
 from maatjes.models import (
     OUTCOMES,
-    TO_BUURTTEAM,
-    TO_MAATJES,
     Contact,
     Handover,
     Match,
@@ -71,9 +67,6 @@ from maatjes.models import (
     Volunteer,
 )
 from maatjes.models.volunteer import volunteer_areas
-
-DIRECTIONS = (TO_BUURTTEAM, TO_MAATJES)
-HANDOVER_STATUSES = TRANSITIONS_STATUSES
 
 
 @dataclass(frozen=True)
@@ -178,11 +171,6 @@ def hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
-def _created_in(column, scope: Scope) -> ColumnElement[bool]:
-    """A UTC timestamp on an Amsterdam calendar day of the period (index-friendly bounds)."""
-    return on_local_days(column, scope.start, scope.end)
-
-
 # --- match sets --------------------------------------------------------------------------
 
 
@@ -221,7 +209,7 @@ def _distinct_where(condition, column):
 
 
 def _residents_registered(session: Session, scope: Scope) -> int:
-    query = select(func.count(Resident.id)).where(_created_in(Resident.created_at, scope))
+    query = select(func.count(Resident.id)).where(stats.created_in(Resident.created_at, scope))
     if scope.area_id is not None:
         query = query.where(Resident.area_id == scope.area_id)
     if scope.organisation_id is not None:
@@ -271,7 +259,7 @@ def _volunteers_recruited_and_trained(session: Session, scope: Scope) -> tuple[i
             TrainingSession.held_on <= scope.end,
         )
     )
-    recruited_now = _created_in(Volunteer.created_at, scope)
+    recruited_now = stats.created_in(Volunteer.created_at, scope)
     trained_now = Volunteer.id.in_(trained)
     row = session.execute(
         select(
@@ -285,7 +273,7 @@ def _volunteers_recruited_and_trained(session: Session, scope: Scope) -> tuple[i
 def _matches(session: Session, scope: Scope, today: date) -> tuple[list[Step], int, int]:
     """One statement over the scope's matches: the funnel's steps matched, started, ended
     and cancelled, volunteers active and residents supported."""
-    created = _created_in(Match.created_at, scope)
+    created = stats.created_in(Match.created_at, scope)
     started = _started(scope, today)
     ended = stats.support_ended_clause(scope)
     cancelled = _cancelled(scope)
@@ -377,40 +365,10 @@ def _durations(session: Session, scope: Scope) -> tuple[float | None, float | No
     return stats.median_and_p90(session, values)
 
 
-def _handover_scope(scope: Scope) -> list[ColumnElement[bool]]:
-    conditions = [_created_in(Handover.created_at, scope)]
-    if scope.area_id is not None:
-        conditions.append(Handover.area_id == scope.area_id)
-    if scope.organisation_id is not None:
-        # Aliased: the split by organisation joins ``Volunteer`` itself.
-        member = aliased(Volunteer)
-        conditions.append(
-            select(member.id)
-            .where(
-                member.organisation_id == scope.organisation_id,
-                member.user_id.in_((Handover.sender_id, Handover.receiver_id)),
-            )
-            .exists()
-        )
-    return conditions
-
-
-def _handovers(session: Session, scope: Scope) -> dict[tuple[str, str], int]:
-    rows = session.execute(
-        select(Handover.direction, Handover.status, func.count())
-        .where(*_handover_scope(scope))
-        .group_by(Handover.direction, Handover.status)
-    ).all()
-    grid = {(direction, status): 0 for direction in DIRECTIONS for status in HANDOVER_STATUSES}
-    for direction, status, count in rows:  # at most directions × statuses rows
-        grid[(direction, status)] = count
-    return grid
-
-
 def _outcomes(session: Session, scope: Scope) -> list[OutcomeRow]:
     """Matches ended in the period (cancellations apart) by outcome, with how many ended
     before the 13-week minimum."""
-    early = days_between(Match.ended_on, Match.started_on) < weeks.MINIMUM_DAYS
+    early = weeks.ended_before_minimum_clause()
     rows = session.execute(
         stats.scoped_matches(Match.outcome, func.count(), func.count().filter(early))
         .where(
@@ -468,7 +426,7 @@ def _split(
             .join(Volunteer, Volunteer.user_id.in_((Handover.sender_id, Handover.receiver_id)))
             .group_by(Volunteer.organisation_id)
         )
-    handovers = dict(session.execute(handover_query.where(*_handover_scope(scope))).all())
+    handovers = dict(session.execute(handover_query.where(*stats.handover_scope(scope))).all())
     rows = []
     for owner, name, due, done in rhythm:  # one row per area / organisation, not per record
         residents, count = matches.get(owner, (0, 0))
@@ -525,7 +483,7 @@ def report(session: Session, scope: Scope, today: date) -> Report:
         duration_median=median,
         duration_p90=p90,
         rhythm=rhythm.weeks,
-        handovers=_handovers(session, scope),
+        handovers=stats.handover_grid(session, scope),
         outcomes=_outcomes(session, scope),
         stress=stats.stress_change(session, scope),
         by_area=_split(session, scope, today, "area", rhythm.by_area, contacts.by_area),
@@ -543,16 +501,8 @@ def report(session: Session, scope: Scope, today: date) -> Report:
 # --- tables -------------------------------------------------------------------------------
 
 
-def _percent(share: float | None) -> float | None:
-    return None if share is None else round(100 * share, 1)
-
-
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def _label(group: str, value: str) -> str:
-    return str(LABELS[group].get(value, value))
 
 
 def _by_month(rhythm: list[stats.WeekRhythm]) -> list[tuple[str, int, int]]:
@@ -634,7 +584,7 @@ def tables(report: Report) -> list[Table]:
         _("Weekly contact"),
         [_("Month"), _("Match-weeks"), _("With a contact"), _("Share (%)")],
         [
-            (month_name, due, done, _percent(done / due if due else None))
+            (month_name, due, done, stats.percent(done / due if due else None))
             for month_name, due, done in _by_month(report.rhythm)
         ]
         + [
@@ -642,7 +592,7 @@ def tables(report: Report) -> list[Table]:
                 _("Total"),
                 report.weeks_due,
                 report.weeks_with_contact,
-                _percent(report.rhythm_share),
+                stats.percent(report.rhythm_share),
             )
         ],
         _(
@@ -653,14 +603,16 @@ def tables(report: Report) -> list[Table]:
     handovers = Table(
         "handovers",
         _("Handovers"),
-        [_("Direction")] + [_label("handover_status", s) for s in HANDOVER_STATUSES] + [_("Total")],
+        [_("Direction")]
+        + [label("handover_status", s) for s in stats.HANDOVER_STATUSES]
+        + [_("Total")],
         [
             (
-                _label("handover_direction", direction),
-                *(report.handovers[(direction, status)] for status in HANDOVER_STATUSES),
-                sum(report.handovers[(direction, status)] for status in HANDOVER_STATUSES),
+                label("handover_direction", direction),
+                *(report.handovers[(direction, status)] for status in stats.HANDOVER_STATUSES),
+                sum(report.handovers[(direction, status)] for status in stats.HANDOVER_STATUSES),
             )
-            for direction in DIRECTIONS
+            for direction in stats.DIRECTIONS
         ],
         _("Handovers started in the period, by their status now."),
     )
@@ -668,7 +620,7 @@ def tables(report: Report) -> list[Table]:
         "outcomes",
         _("Outcomes"),
         [_("Outcome"), _("Matches ended"), _("Before the 13-week minimum")],
-        [(_label("outcome", r.outcome), r.ended, r.before_minimum) for r in report.outcomes]
+        [(label("outcome", r.outcome), r.ended, r.before_minimum) for r in report.outcomes]
         + [(_("Cancelled before the start"), report.funnel.cancelled.matches, None)],
         _(
             "Matches ended in the period. Cancelled: ended on the day of the intake meeting, "
@@ -718,7 +670,7 @@ def tables(report: Report) -> list[Table]:
                     r.hours,
                     r.weeks_due,
                     r.weeks_with_contact,
-                    _percent(r.share),
+                    stats.percent(r.share),
                     r.handovers,
                 )
                 for r in rows

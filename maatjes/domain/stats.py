@@ -30,11 +30,24 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from maatjes.domain.clock import on_local_days
+from maatjes.domain.handovers import TRANSITIONS_STATUSES
 from maatjes.domain.periods import Scope
 from maatjes.domain.sql import days_between
-from maatjes.models import Area, Contact, ContactWeek, Match, Organisation, Resident, Volunteer
+from maatjes.models import (
+    TO_BUURTTEAM,
+    TO_MAATJES,
+    Area,
+    Contact,
+    ContactWeek,
+    Handover,
+    Match,
+    Organisation,
+    Resident,
+    Volunteer,
+)
 from maatjes.models.match import OUTCOMES, TRANSFERRED
 
 # Week 0 starts on this Monday. Far enough back that no record (none is older than 2000) gets a
@@ -110,6 +123,56 @@ def support_ended_clause(scope: Scope) -> ColumnElement[bool]:
         Match.ended_on > Match.started_on,
         _not_transferred(),
     )
+
+
+def created_in(column, scope: Scope) -> ColumnElement[bool]:
+    """A UTC timestamp on an Amsterdam calendar day of the period (index-friendly bounds)."""
+    return on_local_days(column, scope.start, scope.end)
+
+
+def percent(share: float | None) -> float | None:
+    """A share (0-1) as a percentage with one decimal, as the tables show it."""
+    return None if share is None else round(100 * share, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Handovers
+
+DIRECTIONS = (TO_BUURTTEAM, TO_MAATJES)
+HANDOVER_STATUSES = TRANSITIONS_STATUSES
+
+
+def handover_scope(scope: Scope) -> list[ColumnElement[bool]]:
+    """Handovers created in the period, of the area, and (organisation) sent or received by a
+    volunteer of the organisation: one rule for the report and the dashboard."""
+    conditions = [created_in(Handover.created_at, scope)]
+    if scope.area_id is not None:
+        conditions.append(Handover.area_id == scope.area_id)
+    if scope.organisation_id is not None:
+        # Aliased: the report's split by organisation joins ``Volunteer`` itself.
+        member = aliased(Volunteer)
+        conditions.append(
+            select(member.id)
+            .where(
+                member.organisation_id == scope.organisation_id,
+                member.user_id.in_((Handover.sender_id, Handover.receiver_id)),
+            )
+            .exists()
+        )
+    return conditions
+
+
+def handover_grid(session: Session, scope: Scope) -> dict[tuple[str, str], int]:
+    """Handovers of the scope by (direction, status now), every cell present: one statement."""
+    rows = session.execute(
+        select(Handover.direction, Handover.status, func.count())
+        .where(*handover_scope(scope))
+        .group_by(Handover.direction, Handover.status)
+    ).all()
+    grid = {(direction, status): 0 for direction in DIRECTIONS for status in HANDOVER_STATUSES}
+    for direction, status, count in rows:  # at most directions × statuses rows
+        grid[(direction, status)] = count
+    return grid
 
 
 # ---------------------------------------------------------------------------------------------

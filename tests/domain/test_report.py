@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from maatjes.domain import report as report_rules
+from maatjes.domain import stats
 from maatjes.domain.periods import Scope
 from maatjes.domain.report import OutcomeRow, SplitRow, Step
 from maatjes.extensions import db
@@ -124,8 +125,8 @@ def _programme(rows: Rows) -> dict:
 def _handovers(**counts) -> dict:
     grid = {
         (direction, status): 0
-        for direction in report_rules.DIRECTIONS
-        for status in report_rules.HANDOVER_STATUSES
+        for direction in stats.DIRECTIONS
+        for status in stats.HANDOVER_STATUSES
     }
     for key, count in counts.items():
         direction, status = key.split("__")
