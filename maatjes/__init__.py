@@ -178,6 +178,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Before any rule is added: every <int:...> in a URL is a database id that fits INTEGER.
     app.url_map.converters["int"] = DatabaseIdConverter
+    from maatjes.blueprints.areas.views import bp as areas_bp
     from maatjes.blueprints.audit.views import bp as audit_bp
     from maatjes.blueprints.auth.views import bp as auth_bp
     from maatjes.blueprints.cockpit.views import bp as cockpit_bp
@@ -185,8 +186,15 @@ def register_blueprints(app: Flask) -> None:
     from maatjes.blueprints.lead.views import bp as lead_bp
     from maatjes.blueprints.main.views import bp as main_bp
     from maatjes.blueprints.matches.views import bp as matches_bp
+    from maatjes.blueprints.meetings.views import bp as meetings_bp
     from maatjes.blueprints.notifications.views import bp as notifications_bp
+    from maatjes.blueprints.organisations.views import bp as organisations_bp
+    from maatjes.blueprints.people.views import bp as people_bp
+    from maatjes.blueprints.projects.views import bp as projects_bp
+    from maatjes.blueprints.registry.views import bp as registry_bp
     from maatjes.blueprints.residents.views import bp as residents_bp
+    from maatjes.blueprints.subsidies.views import bp as subsidies_bp
+    from maatjes.blueprints.theme_groups.views import bp as theme_groups_bp
     from maatjes.blueprints.trainings.views import bp as trainings_bp
     from maatjes.blueprints.users.views import bp as users_bp
     from maatjes.blueprints.volunteers.views import bp as volunteers_bp
@@ -204,6 +212,15 @@ def register_blueprints(app: Flask) -> None:
         cockpit_bp,
         notifications_bp,
         audit_bp,
+        # The pact's registry.
+        registry_bp,
+        organisations_bp,
+        people_bp,
+        meetings_bp,
+        theme_groups_bp,
+        projects_bp,
+        subsidies_bp,
+        areas_bp,
     ):
         app.register_blueprint(bp)
 

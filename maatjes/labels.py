@@ -9,6 +9,7 @@ LABELS = {
         "volunteer": _l("Volunteer (maatje)"),
         "buurtteam": _l("Buurtteam staff"),
         "linking_pin": _l("Linking Pin"),
+        "organisation_contact": _l("Organisation contact"),
     },
     "need": {
         "paperwork": _l("Post and paperwork"),
@@ -65,6 +66,44 @@ LABELS = {
         "upcoming": _l("upcoming"),
     },
     "organisation_kind": {"member": _l("Member"), "partner": _l("Partner")},
+    "organisation_status": {
+        "candidate": _l("Candidate"),
+        "member": _l("Member"),
+        "partner": _l("Partner"),
+        "left": _l("Left the pact"),
+    },
+    "criterion": {
+        "three_years_active": _l("Active for at least three years in the social domain"),
+        "culturally_sensitive": _l("Works demonstrably in a culturally sensitive way"),
+        "commits_four_years": _l("Commits to the pact's mission for four years"),
+        "wants_to_cooperate": _l("Wants to cooperate"),
+        "reliable_partner": _l("Is seen as a reliable partner"),
+        "no_profit_motive": _l("Has no profit motive"),
+    },
+    "admission_decision": {"admitted": _l("Admitted"), "refused": _l("Not admitted")},
+    "person_role": {
+        "core_group": _l("Core group member"),
+        "linking_pin": _l("Linking Pin"),
+        "theme_group_lead": _l("Theme group lead"),
+        "trainer": _l("Trainer"),
+    },
+    "meeting_kind": {
+        "general": _l("General meeting"),
+        "core_group": _l("Core group meeting"),
+        "theme_group": _l("Theme group meeting"),
+    },
+    "action_status": {"open": _l("Open"), "done": _l("Done"), "dropped": _l("Dropped")},
+    "subsidy_decision": {
+        "pending": _l("Awaiting decision"),
+        "granted": _l("Granted"),
+        "partly": _l("Partly granted"),
+        "rejected": _l("Rejected"),
+    },
+    "training_provider": {
+        "central": _l("Central training (with the Burgeracademie)"),
+        "member": _l("Offered by a member"),
+        "project": _l("Money Maatjes training"),
+    },
     "consent_scope": {
         "processing": _l("Storing their data for support (intake)"),
         "share_buurtteam": _l("Sharing with the buurtteam in a handover"),

@@ -9,7 +9,16 @@ from maatjes.domain.residents import ResidentInput, register_resident
 from maatjes.domain.training import record_attendance
 from maatjes.domain.volunteers import VolunteerInput, save_volunteer
 from maatjes.extensions import db
-from maatjes.models import Area, Organisation, Role, Training, TrainingSession, User
+from maatjes.models import (
+    Area,
+    Organisation,
+    Person,
+    PersonRole,
+    Role,
+    Training,
+    TrainingSession,
+    User,
+)
 
 _seq = itertools.count(1)
 TODAY = date(2022, 3, 9)  # a Wednesday
@@ -39,11 +48,26 @@ def make_user(role: str = Role.LEAD, area: Area | None = None, name: str | None 
         email=f"user{n}@example.org",
         name=name or f"{role.title()} {n}",
         role=role,
-        area=area,
+        area=area if role != Role.LINKING_PIN else None,
     )
     db.session.add(user)
     db.session.flush()
+    if role == Role.LINKING_PIN and area is not None:
+        # A Linking Pin's area is the registry's: their person holds the role for the area.
+        make_linking_pin(user, area)
     return user
+
+
+def make_linking_pin(user: User, area: Area, since: date = date(2021, 1, 1)) -> Person:
+    person = db.session.query(Person).filter_by(user_id=user.id).one_or_none()
+    if person is None:
+        person = Person(name=user.name, email=user.email, user=user)
+        db.session.add(person)
+    db.session.add(
+        PersonRole(person=person, role=PersonRole.LINKING_PIN, area=area, started_on=since)
+    )
+    db.session.flush()
+    return person
 
 
 def default_lead() -> User:

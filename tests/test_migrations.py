@@ -51,6 +51,68 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database_url):
         db.engine.dispose()
 
 
+def _row(connection, table: str, **values) -> int:
+    """Insert a row as the schema stands at the current revision (the models may have moved
+    on): columns not given that must have a value get a plain one of their type."""
+    import datetime as dt
+
+    from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, Numeric
+
+    meta = MetaData()
+    meta.reflect(connection, only=[table])
+    columns = meta.tables[table].c
+    for column in columns:
+        if column.name in values or column.primary_key or column.nullable:
+            continue
+        if column.server_default is not None:
+            continue
+        kind = column.type
+        if isinstance(kind, Boolean):
+            values[column.name] = False
+        elif isinstance(kind, DateTime):
+            values[column.name] = dt.datetime(2026, 1, 1)
+        elif isinstance(kind, Date):
+            values[column.name] = dt.date(2026, 1, 1)
+        elif isinstance(kind, (Integer, Numeric)):
+            values[column.name] = 0
+        else:
+            values[column.name] = f"{table}-{column.name}-{uuid.uuid4().hex[:6]}"
+    result = connection.execute(meta.tables[table].insert().values(**values))
+    return result.inserted_primary_key[0]
+
+
+def _case_at_this_revision(connection, *, started_on: date) -> int:
+    """An area, a member organisation, a volunteer with an account, a resident and their
+    match, in plain SQL; returns the match's id."""
+    area = _row(connection, "areas", name="Bijlmer-Oost")
+    org = _row(connection, "organisations", name="ProFor", kind="member")
+    user = _row(connection, "users", email="v@example.org", name="V", role="volunteer")
+    volunteer = _row(
+        connection, "volunteers", name="V", organisation_id=org, phone="0612345678", user_id=user
+    )
+    resident = _row(
+        connection,
+        "residents",
+        first_name="R",
+        last_name="T",
+        phone="0687654321",
+        phone_digits="0687654321",
+        area_id=area,
+        needs=[],
+        source="self",
+        consent_recorded_by_id=user,
+    )
+    return _row(
+        connection,
+        "matches",
+        volunteer_id=volunteer,
+        resident_id=resident,
+        slot=1,
+        started_on=started_on,
+        created_by_id=user,
+    )
+
+
 def test_sqlite_connections_enforce_foreign_keys(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fk.db'}"})
     with app.app_context():
@@ -67,19 +129,21 @@ def test_the_contact_weeks_rollup_is_filled_by_the_migration_and_kept_by_trigger
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True})
     with app.app_context():
         upgrade(revision="0007")
-        from maatjes.models import Contact
-        from tests.builders import make_match, make_resident, make_volunteer
-
-        volunteer = make_volunteer()
-        match = make_match(volunteer, make_resident(), started_on=date(2026, 1, 5))
-        for day in (date(2026, 1, 5), date(2026, 1, 7), date(2026, 1, 12)):
-            db.session.add(
-                Contact(match=match, contact_on=day, kind="phone", logged_by_id=volunteer.user_id)
-            )
-        db.session.commit()
-        match_id = match.id
-        ids = [c.id for c in sorted(match.contacts, key=lambda c: c.contact_on)]
-        db.session.remove()
+        with db.engine.begin() as c:
+            match_id = _case_at_this_revision(c, started_on=date(2026, 1, 5))
+            volunteer_user = c.execute(text("SELECT id FROM users WHERE role = 'volunteer'"))
+            user_id = volunteer_user.scalar_one()
+            ids = [
+                _row(
+                    c,
+                    "contacts",
+                    match_id=match_id,
+                    contact_on=day,
+                    kind="phone",
+                    logged_by_id=user_id,
+                )
+                for day in (date(2026, 1, 5), date(2026, 1, 7), date(2026, 1, 12))
+            ]
         upgrade()
 
         def weeks():
@@ -105,4 +169,65 @@ def test_the_contact_weeks_rollup_is_filled_by_the_migration_and_kept_by_trigger
         with db.engine.begin() as c:
             c.execute(text(f"DELETE FROM contacts WHERE id IN ({ids[0]}, {ids[1]})"))
         assert weeks() == [(monday + 1, 2)]
+        db.engine.dispose()
+
+
+def test_the_registry_migration_carries_linking_pins_and_organisations_over(empty_database_url):
+    """Migration 0009: a Linking Pin account's area moves to the registry (a person holding the
+    role Linking Pin of that area, the one the handovers route to), an organisation's status
+    follows its kind, and a downgrade puts the area back on the account (both databases)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as c:
+            oost = _row(c, "areas", name="Bijlmer-Oost")
+            _row(c, "organisations", name="Humanitas", kind="partner")
+            _row(c, "organisations", name="ProFor", kind="member")
+            pin = _row(
+                c,
+                "users",
+                email="pin@example.org",
+                name="Dorien Groeneveld",
+                role="linking_pin",
+                area_id=oost,
+                active=True,
+                created_at=date(2021, 9, 1),
+            )
+            team = _row(
+                c, "users", email="bt@example.org", name="BT", role="buurtteam", area_id=oost
+            )
+        upgrade()
+        with db.engine.connect() as c:
+            people = c.execute(text("SELECT id, name, email, user_id FROM people")).all()
+            roles = c.execute(
+                text("SELECT person_id, role, area_id, started_on, ended_on FROM person_roles")
+            ).all()
+            areas = dict(c.execute(text("SELECT id, area_id FROM users")).all())
+            statuses = dict(c.execute(text("SELECT name, status FROM organisations")).all())
+        assert [(p.name, p.email, p.user_id) for p in people] == [
+            ("Dorien Groeneveld", "pin@example.org", pin)
+        ]
+        assert [(r.person_id, r.role, r.area_id, r.ended_on) for r in roles] == [
+            (people[0].id, "linking_pin", oost, None)
+        ]
+        assert str(roles[0].started_on)[:10] == "2021-09-01"
+        assert areas == {pin: None, team: oost}  # the buurtteam keeps its area on the account
+        assert statuses == {"Humanitas": "partner", "ProFor": "member"}
+
+        # The handover routing reads the registry: the pin acts for Bijlmer-Oost.
+        from sqlalchemy import select
+
+        from maatjes.domain import people as people_rules
+        from maatjes.models import User
+
+        routed = db.session.scalars(
+            select(User.id).where(people_rules.acts_for_area(oost)).order_by(User.id)
+        ).all()
+        assert routed == sorted([pin, team])
+        db.session.remove()
+
+        downgrade(revision="0008")
+        with db.engine.connect() as c:
+            areas = dict(c.execute(text("SELECT id, area_id FROM users")).all())
+        assert areas == {pin: oost, team: oost}
         db.engine.dispose()

@@ -2,7 +2,8 @@
 
 - Leads and admins see everything.
 - A volunteer sees their own matches and the residents they actively support.
-- Buurtteam staff and Linking Pins see only the handovers of their own area, and of the resident
+- Buurtteam staff and Linking Pins see only the handovers of their own area (a Linking Pin's
+  area is the one the registry records, ``domain.people``), and of the resident
   only what a handover shows (never contacts, stress scores or notes).
 Anything a user may not see is reported as absent (404), so existence does not leak.
 """
@@ -10,6 +11,7 @@ Anything a user may not see is reported as absent (404), so existence does not l
 from sqlalchemy import Select, exists, false, or_, select
 from sqlalchemy.orm import Session
 
+from maatjes.domain import people
 from maatjes.models import Handover, Match, Resident, Role, User, Volunteer
 
 
@@ -55,8 +57,10 @@ def handovers_query(user: User) -> Select[tuple[Handover]]:
     query = select(Handover)
     if user.role in Role.STAFF:
         return query
-    if user.role in Role.AREA_BOUND:
+    if user.role == Role.BUURTTEAM:
         return query.where(Handover.area_id == user.area_id)
+    if user.role == Role.LINKING_PIN:  # the areas the registry records for this person
+        return query.where(Handover.area_id.in_(people.linking_pin_areas(user.id)))
     if user.role == Role.VOLUNTEER:
         supports = exists().where(
             Match.resident_id == Handover.resident_id,

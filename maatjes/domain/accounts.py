@@ -4,7 +4,7 @@ import contextlib
 import functools
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.sql import unique_or_violation
-from maatjes.models import Area, Role, User, Volunteer
+from maatjes.models import Area, Organisation, Person, PersonRole, Role, User, Volunteer
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id (RFC 9106 low-memory profile)
 _DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
@@ -45,14 +45,28 @@ def create_user(
     by: User | None,
     now: datetime,
     link_hours: int,
+    organisation: Organisation | None = None,
+    person: Person | None = None,
 ) -> tuple[User, str]:
-    """Create an account without a password; returns the user and a one-time set-password token."""
+    """Create an account without a password; returns the user and a one-time set-password token.
+
+    A Linking Pin's area is recorded in the registry, not on the account: the account's person
+    (``person``, the registry's person with this e-mail address, or a new one) gets the role
+    Linking Pin of ``area``. An organisation contact's account belongs to a person of its
+    organisation in the same way.
+    """
     if role not in Role.ALL:
         raise RuleViolation(_l("Choose a role."), field="role")
     if by is not None and by.role == Role.LEAD and role == Role.ADMIN:
         raise RuleViolation(_l("Only pact support staff can create staff accounts."), field="role")
     if role in Role.AREA_BOUND and area is None:
         raise RuleViolation(_l("Buurtteam staff and Linking Pins need an area."), field="area")
+    if person is not None and person.organisation is not None and organisation is None:
+        organisation = person.organisation
+    if role == Role.ORGANISATION_CONTACT and organisation is None:
+        raise RuleViolation(
+            _l("An organisation contact needs their organisation."), field="organisation"
+        )
     email = normalize_email(email)
     taken = _l("There is already an account with this e-mail address.")
     if session.scalar(select(User.id).where(func.lower(User.email) == email)):
@@ -61,12 +75,50 @@ def create_user(
         email=email,
         name=name.strip(),
         role=role,
-        area=area if role in Role.AREA_BOUND else None,
+        area=area if role == Role.BUURTTEAM else None,
     )
     token = issue_password_link(user, now=now, link_hours=link_hours)
     with unique_or_violation(session, taken, "email"):  # saved by someone else just now
         session.add(user)
+    if role in (Role.LINKING_PIN, Role.ORGANISATION_CONTACT):
+        _person_for(session, user, person, organisation, area, today=now.date())
     return user, token
+
+
+def _person_for(
+    session: Session,
+    user: User,
+    person: Person | None,
+    organisation: Organisation | None,
+    area: Area | None,
+    *,
+    today: date,
+) -> Person:
+    """The registry's person behind a Linking Pin's or organisation contact's account."""
+    from maatjes.domain import people
+
+    if person is None:
+        person = session.scalar(
+            select(Person).where(func.lower(Person.email) == user.email, Person.user_id.is_(None))
+        )
+    if person is None:
+        person = Person(name=user.name, email=user.email, organisation=organisation)
+        session.add(person)
+    elif person.user_id is not None:
+        raise RuleViolation(_l("This person has an account already."), field="email")
+    if user.role == Role.ORGANISATION_CONTACT:
+        person.organisation = organisation
+    person.user = user
+    if user.role == Role.LINKING_PIN and area is not None:
+        held = {r.area_id for r in person.roles if r.role == PersonRole.LINKING_PIN and r.current}
+        if area.id not in held:
+            people.add_role(
+                session,
+                person,
+                people.RoleInput(PersonRole.LINKING_PIN, started_on=today, area=area),
+            )
+    session.flush()
+    return person
 
 
 def may_manage(actor: User, target: User) -> bool:

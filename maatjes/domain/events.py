@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import Session
 
+from maatjes.domain import people
 from maatjes.domain.rhythm import _key, _row, insert_new
 from maatjes.models import TO_BUURTTEAM, Contact, Handover, Role, User, utcnow
 
@@ -32,7 +33,7 @@ def _receivers(handover: Handover):
     """Who acts on a new handover: the area's buurtteam staff and Linking Pins when it goes to
     the buurtteam; the project's leads when the buurtteam refers a resident to Money Maatjes."""
     if handover.direction == TO_BUURTTEAM:
-        return and_(User.role.in_(Role.AREA_BOUND), User.area_id == handover.area_id)
+        return people.acts_for_area(handover.area_id)
     return _leads()
 
 

@@ -10,9 +10,9 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from maatjes.domain import access, consent, phones
+from maatjes.domain import access, consent, people, phones
 from maatjes.domain.clock import local_today
 from maatjes.domain.consent import check_consent
 from maatjes.domain.errors import RuleViolation
@@ -69,7 +69,7 @@ def can_receive(user: User, handover: Handover) -> bool:
     if user.id == handover.sender_id:
         return False
     if handover.direction == TO_BUURTTEAM:
-        return user.role in Role.AREA_BOUND and user.area_id == handover.area_id
+        return handover.area_id in people.area_ids(object_session(handover), user)
     return user.role in Role.STAFF
 
 
@@ -114,7 +114,7 @@ def maatje_for_receiver(session: Session, user: User, handover: Handover) -> Maa
     volunteer's first name and phone, nothing more, and only for as long as it is open."""
     if handover.status not in OPEN or user.role not in Role.AREA_BOUND:
         return None
-    if user.area_id != handover.area_id:
+    if handover.area_id not in people.area_ids(session, user):
         return None
     row = session.execute(
         select(Volunteer.name, Volunteer.phone)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Integer, Select, String, and_, cast, func, literal, select, true
 from sqlalchemy.orm import Session
 
-from maatjes.domain import weeks
+from maatjes.domain import people, weeks
 from maatjes.domain.clock import local_midnight_utc
 from maatjes.domain.handovers import TO_MAATJES, WAITING, WAITING_WORKING_DAYS
 from maatjes.domain.sql import upsert_insert
@@ -272,7 +272,7 @@ def handovers_waiting(session: Session, *, today: date, now: datetime) -> int:
         and_(User.id == Handover.sender_id, User.active.is_(True)),
         and_(
             User.role == Role.LINKING_PIN,
-            User.area_id == Handover.area_id,
+            people.linking_pin_of(Handover.area_id),
             User.active.is_(True),
         ),
         and_(_leads(), Handover.direction == TO_MAATJES),

@@ -6,13 +6,49 @@ from maatjes.models.consent import PROCESSING, SHARE_BUURTTEAM, ConsentRecord
 from maatjes.models.handover import TO_BUURTTEAM, TO_MAATJES, Handover, HandoverEvent
 from maatjes.models.match import CONTACT_KINDS, OUTCOMES, Contact, ContactWeek, Match
 from maatjes.models.notification import JobRun, Notification
-from maatjes.models.registry import Area, Language, Organisation
+from maatjes.models.pact import (
+    Action,
+    AgendaItem,
+    BudgetLine,
+    Decision,
+    Meeting,
+    Project,
+    Signal,
+    SubsidyApplication,
+    SubsidyParticipant,
+)
+from maatjes.models.registry import (
+    Area,
+    Assessment,
+    Language,
+    Neighbourhood,
+    Organisation,
+    Person,
+    PersonRole,
+    Priority,
+    ThemeGroup,
+)
 from maatjes.models.resident import NEEDS, SOURCES, Resident, ResidentLanguage
 from maatjes.models.rollup import register as _register_rollup
 from maatjes.models.user import RecoveryCode, Role, User
 from maatjes.models.volunteer import Training, TrainingAttendance, TrainingSession, Volunteer
 
 __all__ = [
+    "Action",
+    "AgendaItem",
+    "Assessment",
+    "BudgetLine",
+    "Decision",
+    "Meeting",
+    "Neighbourhood",
+    "Person",
+    "PersonRole",
+    "Priority",
+    "Project",
+    "Signal",
+    "SubsidyApplication",
+    "SubsidyParticipant",
+    "ThemeGroup",
     "CONTACT_KINDS",
     "NEEDS",
     "OUTCOMES",

@@ -14,8 +14,10 @@ class Role:
     VOLUNTEER = "volunteer"
     BUURTTEAM = "buurtteam"
     LINKING_PIN = "linking_pin"
+    # Keeps its own organisation's details in the registry; sees nothing of residents.
+    ORGANISATION_CONTACT = "organisation_contact"
 
-    ALL = (ADMIN, LEAD, VOLUNTEER, BUURTTEAM, LINKING_PIN)
+    ALL = (ADMIN, LEAD, VOLUNTEER, BUURTTEAM, LINKING_PIN, ORGANISATION_CONTACT)
     STAFF = (ADMIN, LEAD)
     AREA_BOUND = (BUURTTEAM, LINKING_PIN)
 

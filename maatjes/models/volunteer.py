@@ -1,10 +1,20 @@
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maatjes.models.base import Base, utcnow
-from maatjes.models.registry import Area, Language, Organisation
+from maatjes.models.registry import Area, Language, Organisation, Person
 from maatjes.models.user import User
 
 volunteer_languages = Table(
@@ -75,6 +85,15 @@ class Training(Base):
     description: Mapped[str] = mapped_column(String(1000), default="")
     # A completed training needs a refresher after this many months (None: never).
     refresh_months: Mapped[int | None]
+    # Who offers it in the pact's one catalogue: a central training (with the Burgeracademie;
+    # the pact aims at 4 a year), one a member offers to the others, or the project's own.
+    PROVIDERS = ("central", "member", "project")
+    provider: Mapped[str] = mapped_column(String(20), default="project", server_default="project")
+    # For a member's training: the member that offers it.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    archived: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    organisation: Mapped[Organisation | None] = relationship()
 
     sessions: Mapped[list["TrainingSession"]] = relationship(
         back_populates="training", order_by="TrainingSession.held_on"
@@ -92,9 +111,32 @@ class TrainingSession(Base):
     held_on: Mapped[date] = mapped_column(Date)
     trainer_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 
+    location: Mapped[str] = mapped_column(String(160), default="", server_default="")
+
     training: Mapped[Training] = relationship(back_populates="sessions")
     trainer_organisation: Mapped[Organisation | None] = relationship()
     attendances: Mapped[list["TrainingAttendance"]] = relationship(back_populates="session")
+    # Organisations invited to the session, and people of organisations who attended (the
+    # volunteers' attendance is ``attendances``).
+    invited: Mapped[list[Organisation]] = relationship(
+        secondary="training_invitations", order_by=Organisation.name
+    )
+    people: Mapped[list[Person]] = relationship(secondary="training_people", order_by=Person.name)
+
+
+training_invitations = Table(
+    "training_invitations",
+    Base.metadata,
+    Column("session_id", ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
+)
+
+training_people = Table(
+    "training_people",
+    Base.metadata,
+    Column("session_id", ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), primary_key=True),
+)
 
 
 class TrainingAttendance(Base):

@@ -33,6 +33,8 @@ class ReferralForm(HandoverForm):
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
     phone = PhoneField(_l("Phone"), validators=[DataRequired(), Length(max=30)])
     neighbourhood = StringField(_l("Neighbourhood"), validators=[Length(max=80)])
+    # Only shown to a Linking Pin of several areas (the registry's); otherwise the one area.
+    area = SelectField(_l("Area"), coerce=int, validate_choice=False)
     languages = LanguageListField(
         _l("Languages they want help in"),
         validators=[DataRequired(), Length(max=300)],

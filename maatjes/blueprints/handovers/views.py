@@ -18,7 +18,7 @@ from maatjes.blueprints import (
 )
 from maatjes.blueprints.handovers.forms import ActionForm, HandoverForm, ReferralForm
 from maatjes.blueprints.listing import Filter, ListArgs, paginate
-from maatjes.domain import access, consent, handovers, residents, search
+from maatjes.domain import access, consent, handovers, people, residents, search
 from maatjes.domain.clock import on_local_days
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
@@ -152,14 +152,30 @@ def refer():
     form = ReferralForm()
     form.urgency.choices = choices("urgency")
     form.need_topics.choices = choices("need")
+    areas = db.session.scalars(
+        select(Area)
+        .where(Area.id.in_(people.area_ids(db.session, current_user)))
+        .order_by(Area.name)
+    ).all()
+    form.area.choices = [(a.id, a.name) for a in areas]
+    if not areas:
+        flash(
+            _(
+                "You are not recorded as the Linking Pin of an area yet: the pact's support"
+                " staff record it in the registry."
+            ),
+            "warning",
+        )
+        return redirect(url_for("handovers.index"))
     if not form.is_submitted():
         form.consent_on.data = today()
+    area = next((a for a in areas if a.id == form.area.data), areas[0])
     if form.validate_on_submit():
         data = residents.ResidentInput(
             first_name=form.first_name.data,
             last_name=form.last_name.data,
             phone=form.phone.data,
-            area=current_user.area,
+            area=area,
             neighbourhood=form.neighbourhood.data or "",
             languages=form.languages.parsed,
             needs=list(form.need_topics.data or []),

@@ -21,7 +21,16 @@ class UserForm(Form):
     area = SelectField(
         _l("Area"),
         coerce=int,
-        description=_l("Only for buurtteam staff and Linking Pins."),
+        description=_l(
+            "Only for buurtteam staff and Linking Pins. A Linking Pin's area is recorded in the"
+            " registry, on their person."
+        ),
+    )
+    organisation = SelectField(
+        _l("Organisation"),
+        coerce=int,
+        default=0,
+        description=_l("Only for organisation contacts."),
     )
     confirm_staff = BooleanField(
         _l("Yes: this person may see every resident, volunteer and contact")

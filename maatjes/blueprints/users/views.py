@@ -20,7 +20,7 @@ from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
 from maatjes.formatting import label
 from maatjes.labels import choices
-from maatjes.models import Area, Role, User
+from maatjes.models import Area, Organisation, Role, User
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -92,6 +92,12 @@ def new():
     form.role.choices = [("", _("Choose a role…"))] + choices("role", roles)
     areas = db.session.scalars(select(Area).order_by(Area.name)).all()
     form.area.choices = [(0, "—")] + [(a.id, a.name) for a in areas]
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.status != "left")
+        .order_by(Organisation.name)
+    ).all()
+    form.organisation.choices = [(0, "—")] + [(o.id, o.name) for o in organisations]
     asks_confirmation = form.is_submitted() and form.role.data in Role.STAFF
     if form.validate_on_submit():
         if asks_confirmation and not form.confirm_staff.data:
@@ -110,6 +116,11 @@ def new():
                 name=form.name.data,
                 role=form.role.data,
                 area=db.session.get(Area, form.area.data) if form.area.data else None,
+                organisation=(
+                    db.session.get(Organisation, form.organisation.data)
+                    if form.organisation.data
+                    else None
+                ),
                 by=current_user,
                 now=_now(),
                 link_hours=_link_hours(),
