@@ -55,6 +55,7 @@ class Config:
     PUBLIC_URL = os.environ.get("MAATJES_PUBLIC_URL", "http://127.0.0.1:5000")
     # A VOG (certificate of conduct) is asked anew after this many days.
     VOG_VALID_DAYS = int(os.environ.get("MAATJES_VOG_VALID_DAYS", str(3 * 365)))
+    CENTRAL_TRAININGS_TARGET = int(os.environ.get("MAATJES_CENTRAL_TRAININGS_TARGET", "4"))
     # E-mail; without a host notifications stay in the app.
     SMTP_HOST = os.environ.get("MAATJES_SMTP_HOST", "")
     SMTP_PORT = os.environ.get("MAATJES_SMTP_PORT", "")

@@ -373,6 +373,7 @@ def register_template_helpers(app: Flask) -> None:
         phone=phones.display,
         tel=phones.tel_uri,
         cell=formatting.cell,
+        money=formatting.money,
     )
 
     @app.before_request

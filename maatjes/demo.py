@@ -19,6 +19,7 @@ from maatjes.models import (
     Area,
     Language,
     Organisation,
+    Person,
     Role,
     Training,
     TrainingSession,
@@ -122,7 +123,7 @@ RESIDENTS = (
         "Agyeman",
         "06 1100 0006",
         "Bijlmer-Oost",
-        "Holendrecht",
+        "G-buurt",
         "tw",
         ["paperwork"],
         "ijssie",
@@ -133,7 +134,7 @@ RESIDENTS = (
         "Darko",
         "06 1100 0007",
         "Bijlmer-Centrum",
-        "K-buurt",
+        "D-buurt",
         "fat",
         ["debts"],
         "buurtteam",
@@ -144,7 +145,7 @@ RESIDENTS = (
         "Martina",
         "06 1100 0008",
         "Bijlmer-Oost",
-        "Holendrecht",
+        "E-buurt",
         "pap, nl",
         ["allowances", "budgeting"],
         "member_organisation",
@@ -155,7 +156,7 @@ RESIDENTS = (
         "Demir",
         "06 1100 0009",
         "Bijlmer-Oost",
-        "Venserpolder",
+        "Kantershof",
         "tr",
         ["paperwork"],
         "self",
@@ -166,7 +167,7 @@ RESIDENTS = (
         "Pinas",
         "06 1100 0010",
         "Bijlmer-Centrum",
-        "E-buurt",
+        "Venserpolder",
         "srn",
         ["debts"],
         "ijssie",
@@ -236,6 +237,7 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
         ("linking_pin", f"linkingpin.oost@{DOMAIN}"),
         ("buurtteam", f"buurtteam.centrum@{DOMAIN}"),
         ("linking_pin", f"linkingpin.gaasperdam@{DOMAIN}"),
+        ("organisation_contact", f"recogin@{DOMAIN}"),
     ]
     if session.scalar(select(User.id).where(User.email == f"lead@{DOMAIN}")):
         # The scenario below is loaded once; accounts loaded before the `demo` mark get it.
@@ -244,6 +246,7 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
             .where(User.email.like(f"%@{DOMAIN}"), User.demo.is_(False))
             .values(demo=True)
         )
+        _registry(session, today)
         return logins
 
     _user(session, f"admin@{DOMAIN}", "Sandra Venzo (Venzo)", Role.ADMIN)
@@ -436,7 +439,33 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
         today=today,
     )
     session.flush()
+    _registry(session, today)
     return logins
+
+
+def _registry(session: Session, today: date) -> None:
+    """The pact's registry around the casework (``demo_registry``), and the account of
+    Recogin's contact person, who keeps Recogin's details (an organisation contact)."""
+    from maatjes.demo_registry import load_registry
+
+    lead = session.scalar(select(User).where(User.email == f"lead@{DOMAIN}"))
+    load_registry(session, today, lead=lead)
+    if session.scalar(select(User.id).where(User.email == f"recogin@{DOMAIN}")) is None:
+        person = session.scalar(select(Person).where(Person.name == "Contactpersoon Recogin"))
+        user, _token = accounts.create_user(
+            session,
+            email=f"recogin@{DOMAIN}",
+            name=person.name,
+            role=Role.ORGANISATION_CONTACT,
+            area=None,
+            by=None,
+            now=now_utc().replace(tzinfo=None),
+            link_hours=1,
+            person=person,
+        )
+        accounts.set_password(user, DEMO_PASSWORD)
+        user.demo = True
+    session.flush()
 
 
 # Support that ended this year, so the dashboard and the report show outcomes, durations, an
@@ -446,7 +475,7 @@ PAST = (
     ("Yvonne", "Pinas", "06 1100 0011", "Bijlmer-Centrum", "F-buurt", "srn, nl", ["debts"],
      "buurtteam", "Ricardo Doorson", 34, 17, "buurtteam",
      "Schuldhulptraject gestart bij het buurtteam; warme overdracht gedaan.", 13),
-    ("Lúcia", "Fernandes", "06 1100 0012", "Bijlmer-Centrum", "G-buurt", "pt, es",
+    ("Lúcia", "Fernandes", "06 1100 0012", "Bijlmer-Centrum", "H-buurt", "pt, es",
      ["paperwork", "allowances"], "member_organisation", "Joana Tavares", 28, 20,
      "goals_reached", "", 13),
     ("Rosa", "Martina", "06 1100 0013", "Bijlmer-Oost", "Kantershof", "pap, nl", ["budgeting"],

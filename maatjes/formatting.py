@@ -119,3 +119,17 @@ def cell(value) -> str:
     if isinstance(value, date):
         return short_date(value)
     return str(value)
+
+
+def money(amount) -> str:
+    """An amount in euros in the user's language: "€ 12.500,00" in Dutch, "€12,500.00" in
+    English (Babel's currency format); nothing as a dash. Never through float."""
+    from decimal import Decimal
+
+    from flask_babel import format_currency
+
+    if amount is None:
+        return "—"
+    if not isinstance(amount, Decimal):
+        amount = Decimal(str(amount))
+    return format_currency(amount, "EUR")

@@ -278,6 +278,19 @@ def _digest(session: Session, note: Notification, today: date) -> Message:
         _("Open handovers: %(n)d", n=data.open_handovers.total),
         _("Residents waiting: %(n)d", n=data.waiting_total),
     ]
+    from flask import current_app
+
+    from maatjes.domain import meetings
+
+    overdue = meetings.overdue_count(session, today)
+    if overdue:
+        lines.append(
+            _(
+                "Pact actions past their date: %(n)d (%(link)s)",
+                n=overdue,
+                link=current_app.config.get("PUBLIC_URL", "") + meetings.OVERDUE_LINK,
+            )
+        )
     return Message(_("Money Maatjes: today's attention list"), "\n".join(lines), "/lead/")
 
 

@@ -70,6 +70,14 @@ def make_linking_pin(user: User, area: Area, since: date = date(2021, 1, 1)) -> 
     return person
 
 
+def make_organisation_contact(org: Organisation, name: str | None = None) -> User:
+    """An organisation contact's account: a person of ``org`` with the account."""
+    user = make_user(Role.ORGANISATION_CONTACT, name=name)
+    db.session.add(Person(name=user.name, email=user.email, organisation=org, user=user))
+    db.session.flush()
+    return user
+
+
 def default_lead() -> User:
     """The first lead, created when there is none (builders need someone to act)."""
     lead = db.session.query(User).filter_by(role=Role.LEAD).order_by(User.id).first()

@@ -92,6 +92,15 @@ def save_volunteer(
     """Register (``volunteer`` is None) or update a volunteer. A new registration that looks like
     an existing volunteer is refused with a warning unless ``allow_duplicate``."""
     data.phone = phones.normalise(data.phone)
+    changed_organisation = volunteer is None or volunteer.organisation_id != data.organisation.id
+    if changed_organisation and data.organisation.status not in ("member", "partner"):
+        raise RuleViolation(
+            _l(
+                "Volunteers come from the pact's members and partners: %(name)s is not one now.",
+                name=data.organisation.name,
+            ),
+            field="organisation",
+        )
     if not data.languages:
         raise RuleViolation(_l("Give at least one language."), field="languages")
     if data.vog_date is not None:

@@ -151,7 +151,11 @@ class Organisation(Base):
     languages: Mapped[list[Language]] = relationship(
         secondary=organisation_languages, order_by=Language.code
     )
-    contact_person: Mapped["Person | None"] = relationship(foreign_keys=[contact_person_id])
+    # post_update: an organisation and its contact person point to each other; saving both in
+    # one flush sets this link by a second UPDATE instead of failing on the cycle.
+    contact_person: Mapped["Person | None"] = relationship(
+        foreign_keys=[contact_person_id], post_update=True
+    )
     people: Mapped[list["Person"]] = relationship(
         back_populates="organisation",
         foreign_keys="Person.organisation_id",

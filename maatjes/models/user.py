@@ -18,6 +18,8 @@ class Role:
     ORGANISATION_CONTACT = "organisation_contact"
 
     ALL = (ADMIN, LEAD, VOLUNTEER, BUURTTEAM, LINKING_PIN, ORGANISATION_CONTACT)
+    # The roles of the Money Maatjes casework (residents, matches, handovers).
+    CASEWORK = (ADMIN, LEAD, VOLUNTEER, BUURTTEAM, LINKING_PIN)
     STAFF = (ADMIN, LEAD)
     AREA_BOUND = (BUURTTEAM, LINKING_PIN)
 

@@ -27,10 +27,9 @@ from maatjes.extensions import db, limiter
 from maatjes.models import Base
 from tests.builders import login
 from tests.fuzz.conftest import CASES
-from tests.views.test_access_matrix import build_world
+from tests.views.test_access_matrix import ROLES, build_world
 
 EXAMPLES = int(os.environ.get("MAATJES_FUZZ_EXAMPLES", "1000"))
-ROLES = ("anonymous", "admin", "lead", "volunteer", "buurtteam", "linking_pin")
 # Routes whose whole point is to end the session: nothing to fuzz, and they would log out.
 SKIPPED = {"auth.logout", "auth.logout_everywhere"}
 # Tables a refused post may still touch: the log of what was seen and the login-failure
@@ -47,6 +46,22 @@ URL_IDS = {
     "session_id": "session",
     "notification_id": "note",
     "record_id": "consent",
+    "organisation_id": "org_oost",
+    "person_id": "p_oost",
+    "role_id": "role",
+    "meeting_id": "meeting",
+    "item_id": "item",
+    "decision_id": "decision",
+    "action_id": "action",
+    "theme_group_id": "theme",
+    "project_id": "project",
+    "line_id": "line",
+    "signal_id": "signal",
+    "application_id": "application",
+    "participant_id": "participant",
+    "area_id": "area",
+    "neighbourhood_id": "neighbourhood",
+    "priority_id": "priority",
 }
 SCRIPT = "<script>alert('x')</script>"
 
@@ -220,6 +235,16 @@ def test_hostile_posts_to_every_form_as_every_role(app):
         f"/handovers/{world.ids['h_own']}",
         "/trainings/",
         "/lead/",
+        "/registry/organisations/",
+        f"/registry/organisations/{world.ids['org_oost']}",
+        "/registry/people/",
+        f"/registry/meetings/{world.ids['meeting']}",
+        "/registry/actions",
+        f"/registry/projects/{world.ids['project']}",
+        "/registry/signals",
+        f"/registry/subsidies/{world.ids['application']}",
+        f"/registry/areas/{world.ids['area']}",
+        f"/registry/theme-groups/{world.ids['theme']}",
     ]
     for page in pages:
         html = lead.get(page, follow_redirects=True).get_data(as_text=True)

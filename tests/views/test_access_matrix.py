@@ -16,12 +16,22 @@ from tests.builders import (
     login,
     make_area,
     make_match,
+    make_org,
+    make_organisation_contact,
     make_resident,
     make_user,
     make_volunteer,
 )
 
-ROLES = ("anonymous", "admin", "lead", "volunteer", "buurtteam", "linking_pin")
+ROLES = (
+    "anonymous",
+    "admin",
+    "lead",
+    "volunteer",
+    "buurtteam",
+    "linking_pin",
+    "organisation_contact",
+)
 OK = "ok"  # any answer that is not a refusal: 200, 302 elsewhere than login, 422 form error
 LOGIN = "login"  # redirected to the login page
 
@@ -54,6 +64,7 @@ def build_world() -> World:
         "volunteer": mine.user,
         "buurtteam": make_user(Role.BUURTTEAM, area=oost),
         "linking_pin": make_user(Role.LINKING_PIN, area=oost),
+        "organisation_contact": make_organisation_contact(make_org("Recogin")),
         "target": make_user(Role.VOLUNTEER),
     }
     make_user(Role.BUURTTEAM, area=centrum)
@@ -76,8 +87,92 @@ def build_world() -> World:
         session=_session_id(),
         note=note.id,
         consent=_consent_id(r_own.id),
+        **_registry_world(oost, centrum, users, mine),
     )
     return World({role: user.id for role, user in users.items()}, ids)
+
+
+def _registry_world(oost, centrum, users, volunteer) -> dict:
+    """One record of each registry kind: an organisation active in Bijlmer-Oost (seen by that
+    area's staff), one in Centrum, the organisation contact's own, people, a meeting with an
+    item, a decision and an action owned by the organisation contact, and the rest."""
+    from datetime import date
+    from decimal import Decimal
+
+    from maatjes.models import (
+        Action,
+        AgendaItem,
+        BudgetLine,
+        Decision,
+        Meeting,
+        Neighbourhood,
+        Person,
+        PersonRole,
+        Priority,
+        Project,
+        Signal,
+        SubsidyApplication,
+        SubsidyParticipant,
+        ThemeGroup,
+    )
+
+    org_oost = make_org("Oost Lid")
+    org_oost.areas.append(oost)
+    org_centrum = make_org("Centrum Lid")
+    org_centrum.areas.append(centrum)
+    p_oost = Person(name="Pien Oost", organisation=org_oost)
+    p_centrum = Person(name="Piet Centrum", organisation=org_centrum)
+    db.session.add_all([p_oost, p_centrum])
+    db.session.flush()
+    role = PersonRole(person=p_oost, role=PersonRole.CORE_GROUP, started_on=date(2021, 1, 1))
+    db.session.add(role)
+    own_person = db.session.scalar(
+        db.select(Person).where(Person.user_id == users["organisation_contact"].id)
+    )
+    theme = ThemeGroup(name="Armoede")
+    meeting = Meeting(kind=Meeting.GENERAL, held_on=date(2026, 11, 1), title="AV")
+    item = AgendaItem(meeting=meeting, title="Welkom")
+    decision = Decision(meeting=meeting, text="Besloten")
+    action = Action(meeting=meeting, text="Doen", owner=own_person, due_on=date(2026, 11, 2))
+    project = Project(name="Buurtproject", lead_organisation=org_oost)
+    line = BudgetLine(project=project, description="Koffie", amount=Decimal("12.50"))
+    neighbourhood = Neighbourhood(area=oost, name="K-buurt")
+    priority = Priority(area=oost, name="Armoede", position=1)
+    signal = Signal(
+        title="Woningnood", neighbourhood=neighbourhood, theme_group=theme, heard_on=TODAY
+    )
+    application = SubsidyApplication(
+        funder="Gemeente", scheme="Sociale Basis", year=2026, lead_organisation=org_oost
+    )
+    participant = SubsidyParticipant(application=application, organisation=org_centrum)
+    db.session.add_all(
+        [role, theme, meeting, item, decision, action, project, line, neighbourhood]
+        + [priority, signal, application, participant]
+    )
+    db.session.commit()
+    return dict(
+        org_oost=org_oost.id,
+        org_centrum=org_centrum.id,
+        org_own=own_person.organisation_id,
+        org_volunteer=volunteer.organisation_id,
+        p_oost=p_oost.id,
+        p_centrum=p_centrum.id,
+        p_own=own_person.id,
+        role=role.id,
+        meeting=meeting.id,
+        item=item.id,
+        decision=decision.id,
+        action=action.id,
+        theme=theme.id,
+        project=project.id,
+        line=line.id,
+        signal=signal.id,
+        application=application.id,
+        participant=participant.id,
+        area=oost.id,
+        neighbourhood=neighbourhood.id,
+        priority=priority.id,
+    )
 
 
 def _consent_id(resident_id):
@@ -108,6 +203,7 @@ def staff_only():
         "volunteer": 403,
         "buurtteam": 403,
         "linking_pin": 403,
+        "organisation_contact": 403,
     }
 
 
@@ -118,8 +214,23 @@ VOLUNTEER_ONLY = {**STAFF, "admin": 403, "lead": 403, "volunteer": OK}
 AREA_ONLY = {**STAFF, "admin": 403, "lead": 403, "buurtteam": OK, "linking_pin": OK}
 OWN_CASE = {**STAFF, "volunteer": OK}  # staff and the resident's own volunteer
 OTHER_CASE = {**STAFF, "volunteer": 404}  # another volunteer's resident: absent
-HANDOVER_OWN_AREA = {**LOGGED_IN}
-HANDOVER_OTHER_AREA = {**LOGGED_IN, "volunteer": 404, "buurtteam": 404, "linking_pin": 404}
+# The casework: an organisation contact sees nothing of residents.
+CASEWORK = {**LOGGED_IN, "organisation_contact": 403}
+HANDOVER_OWN_AREA = {**CASEWORK}
+HANDOVER_OTHER_AREA = {**CASEWORK, "volunteer": 404, "buurtteam": 404, "linking_pin": 404}
+ADMIN_ONLY = {**STAFF, "lead": 403}
+# The registry's organisations and people, by who sees them.
+AREA_404 = {"buurtteam": 404, "linking_pin": 404}
+OOST_ORGANISATION = {**LOGGED_IN, "volunteer": 404, "organisation_contact": 404}
+OWN_ORGANISATION = {**OOST_ORGANISATION, **AREA_404, "organisation_contact": OK}
+VOLUNTEERS_ORGANISATION = {**OOST_ORGANISATION, **AREA_404, "volunteer": OK}
+EDIT_OOST_ORGANISATION = {
+    **ADMIN_ONLY,
+    "volunteer": 404,
+    "organisation_contact": 404,
+}
+OWN_ORGANISATION_EDIT = {**ADMIN_ONLY, **AREA_404, "volunteer": 404, "organisation_contact": OK}
+PEOPLE_READERS = {**LOGGED_IN, "volunteer": 403}
 
 # endpoint -> list of (method, url template, expectations)
 MATRIX = {
@@ -177,7 +288,7 @@ MATRIX = {
     "matches.edit_contact": [("GET", "/matches/contacts/{contact}/edit", OWN_CASE)],
     "matches.delete_contact": [("POST", "/matches/contacts/{contact}/delete", OWN_CASE)],
     "matches.attention_handled": [("POST", "/matches/contacts/{contact}/handled", STAFF)],
-    "handovers.index": [("GET", "/handovers", LOGGED_IN)],
+    "handovers.index": [("GET", "/handovers", CASEWORK)],
     "handovers.new": [
         ("GET", "/residents/{r_own}/handover", OWN_CASE),
         ("GET", "/residents/{r_other}/handover", OTHER_CASE),
@@ -229,6 +340,129 @@ MATRIX = {
         ("GET", "/lead/report", STAFF),
         ("GET", "/lead/report?period=custom&start=2026-01-01&end=2025-01-01", STAFF),
     ],
+    # The pact's registry: admins edit, leads read (and keep projects, signals, trainings),
+    # area staff see the organisations and people of their area, a volunteer its own
+    # organisation, an organisation contact its own organisation and people.
+    "registry.index": [("GET", "/registry/", STAFF)],
+    "organisations.index": [("GET", "/registry/organisations/", LOGGED_IN)],
+    "organisations.counts": [("GET", "/registry/organisations/counts?year=2022", STAFF)],
+    "organisations.new": [("GET", "/registry/organisations/new", ADMIN_ONLY)],
+    "organisations.detail": [
+        ("GET", "/registry/organisations/{org_oost}", OOST_ORGANISATION),
+        ("GET", "/registry/organisations/{org_centrum}", {**OOST_ORGANISATION, **AREA_404}),
+        ("GET", "/registry/organisations/{org_own}", OWN_ORGANISATION),
+        ("GET", "/registry/organisations/{org_volunteer}", VOLUNTEERS_ORGANISATION),
+    ],
+    "organisations.edit": [
+        ("GET", "/registry/organisations/{org_oost}/edit", EDIT_OOST_ORGANISATION),
+        ("GET", "/registry/organisations/{org_own}/edit", OWN_ORGANISATION_EDIT),
+    ],
+    "organisations.admission": [
+        ("GET", "/registry/organisations/{org_oost}/admission", ADMIN_ONLY)
+    ],
+    "organisations.charter": [("POST", "/registry/organisations/{org_oost}/charter", ADMIN_ONLY)],
+    "organisations.leave": [("POST", "/registry/organisations/{org_oost}/leave", ADMIN_ONLY)],
+    "people.index": [("GET", "/registry/people/", PEOPLE_READERS)],
+    "people.linking_pins": [("GET", "/registry/people/linking-pins", STAFF)],
+    "people.detail": [
+        ("GET", "/registry/people/{p_oost}", {**PEOPLE_READERS, "organisation_contact": 404}),
+        (
+            "GET",
+            "/registry/people/{p_centrum}",
+            {**PEOPLE_READERS, **AREA_404, "organisation_contact": 404},
+        ),
+        (
+            "GET",
+            "/registry/people/{p_own}",
+            PEOPLE_READERS | {"buurtteam": 404, "linking_pin": 404},
+        ),
+    ],
+    "people.new": [("GET", "/registry/people/new", {**ADMIN_ONLY, "organisation_contact": OK})],
+    "people.edit": [
+        ("GET", "/registry/people/{p_oost}/edit", {**ADMIN_ONLY, "organisation_contact": 404}),
+        ("GET", "/registry/people/{p_own}/edit", {**ADMIN_ONLY, "organisation_contact": OK}),
+    ],
+    "people.archive": [("POST", "/registry/people/{p_oost}/archive", ADMIN_ONLY)],
+    "people.add_role": [("POST", "/registry/people/{p_oost}/roles", ADMIN_ONLY)],
+    "people.end_role": [("POST", "/registry/people/roles/{role}/end", ADMIN_ONLY)],
+    "people.account": [("GET", "/registry/people/{p_oost}/account", STAFF)],
+    "areas.index": [("GET", "/registry/areas/", STAFF), ("POST", "/registry/areas/", ADMIN_ONLY)],
+    "areas.detail": [("GET", "/registry/areas/{area}", STAFF)],
+    "areas.rename": [("POST", "/registry/areas/{area}/rename", ADMIN_ONLY)],
+    "areas.add_neighbourhood": [("POST", "/registry/areas/{area}/neighbourhoods", ADMIN_ONLY)],
+    "areas.rename_neighbourhood": [
+        ("POST", "/registry/areas/neighbourhoods/{neighbourhood}/rename", ADMIN_ONLY)
+    ],
+    "areas.remove_neighbourhood": [
+        ("POST", "/registry/areas/neighbourhoods/{neighbourhood}/remove", ADMIN_ONLY)
+    ],
+    "areas.add_priority": [("POST", "/registry/areas/{area}/priorities", ADMIN_ONLY)],
+    "areas.edit_priority": [("GET", "/registry/areas/priorities/{priority}/edit", ADMIN_ONLY)],
+    "areas.move_priority": [("POST", "/registry/areas/priorities/{priority}/move", ADMIN_ONLY)],
+    "areas.remove_priority": [("POST", "/registry/areas/priorities/{priority}/remove", ADMIN_ONLY)],
+    "meetings.index": [("GET", "/registry/meetings/", STAFF)],
+    "meetings.attendance": [("GET", "/registry/meetings/attendance?year=2021", STAFF)],
+    "meetings.new": [("GET", "/registry/meetings/new", ADMIN_ONLY)],
+    "meetings.detail": [("GET", "/registry/meetings/{meeting}", STAFF)],
+    "meetings.add_item": [("POST", "/registry/meetings/{meeting}/items", ADMIN_ONLY)],
+    "meetings.remove_item": [
+        ("POST", "/registry/meetings/{meeting}/items/{item}/delete", ADMIN_ONLY)
+    ],
+    "meetings.attendance_form": [("POST", "/registry/meetings/{meeting}/attendance", ADMIN_ONLY)],
+    "meetings.minutes": [("POST", "/registry/meetings/{meeting}/minutes", ADMIN_ONLY)],
+    "meetings.add_decision": [("POST", "/registry/meetings/{meeting}/decisions", ADMIN_ONLY)],
+    "meetings.remove_decision": [
+        ("POST", "/registry/meetings/{meeting}/decisions/{decision}/delete", ADMIN_ONLY)
+    ],
+    "meetings.add_action": [("POST", "/registry/meetings/{meeting}/actions", ADMIN_ONLY)],
+    # Everyone sees the actions they own; only the owner (and an admin) change one.
+    "meetings.actions": [("GET", "/registry/actions", LOGGED_IN)],
+    "meetings.action_status": [
+        (
+            "POST",
+            "/registry/actions/{action}/status",
+            {
+                **{r: 404 for r in ROLES},
+                "anonymous": LOGIN,
+                "admin": OK,
+                "organisation_contact": OK,
+            },
+        )
+    ],
+    "theme_groups.index": [("GET", "/registry/theme-groups/", STAFF)],
+    "theme_groups.new": [("GET", "/registry/theme-groups/new", ADMIN_ONLY)],
+    "theme_groups.detail": [("GET", "/registry/theme-groups/{theme}", STAFF)],
+    "theme_groups.edit": [("GET", "/registry/theme-groups/{theme}/edit", ADMIN_ONLY)],
+    "theme_groups.members": [("POST", "/registry/theme-groups/{theme}/members", ADMIN_ONLY)],
+    "projects.index": [("GET", "/registry/projects", STAFF)],
+    "projects.new": [("GET", "/registry/projects/new", STAFF)],
+    "projects.detail": [("GET", "/registry/projects/{project}", STAFF)],
+    "projects.edit": [("GET", "/registry/projects/{project}/edit", STAFF)],
+    "projects.add_budget_line": [("POST", "/registry/projects/{project}/budget", STAFF)],
+    "projects.remove_budget_line": [
+        ("POST", "/registry/projects/{project}/budget/{line}/remove", STAFF)
+    ],
+    "projects.archive": [("POST", "/registry/projects/{project}/archive", STAFF)],
+    "projects.signals": [("GET", "/registry/signals?group=area", STAFF)],
+    "projects.new_signal": [("GET", "/registry/signals/new", STAFF)],
+    "projects.edit_signal": [("GET", "/registry/signals/{signal}/edit", STAFF)],
+    "subsidies.index": [("GET", "/registry/subsidies/", STAFF)],
+    "subsidies.new": [("GET", "/registry/subsidies/new", ADMIN_ONLY)],
+    "subsidies.detail": [("GET", "/registry/subsidies/{application}", STAFF)],
+    "subsidies.edit": [("GET", "/registry/subsidies/{application}/edit", ADMIN_ONLY)],
+    "subsidies.new_participant": [
+        ("GET", "/registry/subsidies/{application}/participants/new", ADMIN_ONLY)
+    ],
+    "subsidies.edit_participant": [
+        ("GET", "/registry/subsidies/{application}/participants/{participant}/edit", ADMIN_ONLY)
+    ],
+    "subsidies.remove_participant": [
+        ("POST", "/registry/subsidies/{application}/participants/{participant}/remove", ADMIN_ONLY)
+    ],
+    "trainings.edit": [("GET", "/trainings/{training}/edit", STAFF)],
+    "trainings.archive": [("POST", "/trainings/{training}/archive", STAFF)],
+    "trainings.year": [("GET", "/trainings/year?year=2021", STAFF)],
+    "trainings.mine": [("GET", "/trainings/mine", VOLUNTEER_ONLY)],
     "cockpit.report_xlsx": [("GET", "/lead/report.xlsx?period=year", STAFF)],
     "cockpit.report_csv": [("GET", "/lead/report.csv?period=month", STAFF)],
 }

@@ -19,6 +19,7 @@ from maatjes.blueprints import (
 from maatjes.blueprints.handovers.forms import ActionForm, HandoverForm, ReferralForm
 from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.domain import access, consent, handovers, people, residents, search
+from maatjes.domain import meetings as meeting_rules
 from maatjes.domain.clock import on_local_days
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
@@ -28,7 +29,7 @@ from maatjes.models import TO_BUURTTEAM, TO_MAATJES, Area, Handover, Resident, R
 
 bp = Blueprint("handovers", __name__)
 
-ALL_ROLES = Role.ALL
+ALL_ROLES = Role.CASEWORK  # an organisation contact sees nothing of residents
 
 
 def _input(form: HandoverForm) -> handovers.HandoverInput:
@@ -97,6 +98,9 @@ def index():
     return render_template(
         "handovers/index.html",
         handovers=page,
+        due_actions=meeting_rules.due_actions(db.session, current_user, today())
+        if current_user.role in Role.AREA_BOUND
+        else [],
         page=page,
         args=args,
         filters=filters,

@@ -10,6 +10,7 @@ from maatjes.blueprints import or_404, roles_required, show_violation, today
 from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.residents.forms import PostponeForm
 from maatjes.domain import access, matching, retention, search
+from maatjes.domain import meetings as meeting_rules
 from maatjes.domain import overview as overview_rules
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.overview import flagged_open
@@ -29,6 +30,7 @@ def overview():
     return render_template(
         "lead/overview.html",
         o=data,
+        due_actions=meeting_rules.due_actions(db.session, current_user, data.today),
         max_residents=matching.MAX_ACTIVE_RESIDENTS,
         csrf_form=FlaskForm(),
     )

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from maatjes.blueprints import roles_required, today
-from maatjes.domain import access, contacts, weeks
+from maatjes.domain import access, contacts, meetings, weeks
 from maatjes.extensions import db
 from maatjes.models import Handover, Match, Role
 
@@ -23,6 +23,8 @@ def index():
         return redirect(url_for("main.home"))
     if current_user.role in Role.AREA_BOUND:
         return redirect(url_for("handovers.index"))
+    if current_user.role == Role.ORGANISATION_CONTACT:  # their home: their organisation
+        return redirect(url_for("organisations.index"))
     return redirect(url_for("lead.overview"))
 
 
@@ -69,6 +71,7 @@ def home():
         monday=monday,
         handovers=handovers,
         minimum=weeks.MINIMUM_WEEKS,
+        due_actions=meetings.due_actions(db.session, current_user, day),
     )
 
 

@@ -9,7 +9,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from maatjes.blueprints.fields import MultiCheckboxField
 from maatjes.blueprints.forms import Form
+
+
+def _optional_id(value):
+    """An organisation chosen from a list: "" or "0" is none."""
+    if value in (None, "", "0", 0):
+        return 0
+    return int(value)
 
 
 class TrainingForm(Form):
@@ -19,6 +27,14 @@ class TrainingForm(Form):
         description=_l(
             "The basic training and then the Money Maatje training make a volunteer matchable."
         ),
+    )
+    # Not required: a form without it (an older page, a script) keeps the project's default.
+    provider = SelectField(_l("Offered by"), default="project")
+    organisation = SelectField(
+        _l("Offering organisation"),
+        coerce=_optional_id,
+        default=0,
+        description=_l("Only for a training a member offers to the others."),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=1000)])
     refresh_months = IntegerField(
@@ -31,12 +47,20 @@ class TrainingForm(Form):
 
 class SessionForm(Form):
     held_on = DateField(_l("Date"), validators=[InputRequired()])
-    trainer_organisation = SelectField(_l("Trainer organisation"), coerce=int)
+    trainer_organisation = SelectField(_l("Trainer organisation"), coerce=int, default=0)
+    location = StringField(_l("Location"), validators=[Length(max=160)])
+    invited = MultiCheckboxField(_l("Organisations invited"), coerce=int)
     submit = SubmitField(_l("Add session"))
 
 
 class AttendanceForm(Form):
     """The attendance of one session: a row per volunteer, read by the view from the lists
-    ``row``, ``attended`` and ``completed`` (volunteer ids); this form holds the CSRF token."""
+    ``row``, ``attended`` and ``completed`` (volunteer ids), and a row per person of an
+    organisation from ``person_row`` and ``person`` (person ids); this form holds the CSRF
+    token."""
 
     submit = SubmitField(_l("Save attendance"))
+
+
+class ArchiveForm(Form):
+    """Archive (or restore) a training: the CSRF token only."""

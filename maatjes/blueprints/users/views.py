@@ -20,7 +20,7 @@ from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
 from maatjes.formatting import label
 from maatjes.labels import choices
-from maatjes.models import Area, Organisation, Role, User
+from maatjes.models import Area, Organisation, Person, PersonRole, Role, User
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -73,8 +73,24 @@ def index():
         "newest": (User.created_at.desc(), User.id.desc()),
     }[args.sort]
     page = paginate(db.session, query.order_by(*order), args.page)
+    # A Linking Pin's area is the registry's (one statement for the page's Linking Pins).
+    pins = [u.id for u in page if u.role == Role.LINKING_PIN]
+    pin_areas: dict[int, list[str]] = {}
+    for user_id, area_name in db.session.execute(
+        select(Person.user_id, Area.name)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .join(Area, Area.id == PersonRole.area_id)
+        .where(
+            Person.user_id.in_(pins),
+            PersonRole.role == PersonRole.LINKING_PIN,
+            PersonRole.ended_on.is_(None),
+        )
+        .order_by(Area.name)
+    ):
+        pin_areas.setdefault(user_id, []).append(area_name)
     return render_template(
         "users/index.html",
+        pin_areas=pin_areas,
         users=page,
         page=page,
         args=args,

@@ -114,8 +114,16 @@ def index():
 
 def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:
     # No organisation is preselected: a silent default put volunteers under the wrong one.
+    # The registry's members and partners; a volunteer's own organisation stays choosable
+    # after it left the pact (their history keeps it).
+    current = Organisation.status.in_(("member", "partner"))
+    if volunteer is not None:
+        current = current | (Organisation.id == volunteer.organisation_id)
     form.organisation.choices = [("", _("Choose…"))] + [
-        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (o.id, o.name)
+        for o in db.session.execute(
+            select(Organisation.id, Organisation.name).where(current).order_by(Organisation.name)
+        )
     ]
     form.areas.choices = [
         (a.id, a.name) for a in db.session.scalars(select(Area).order_by(Area.name))
