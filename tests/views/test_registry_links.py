@@ -11,7 +11,14 @@ from maatjes.domain.languages import LanguageChoice
 from maatjes.domain.volunteers import VolunteerInput, save_volunteer
 from maatjes.extensions import db
 from maatjes.models import Organisation, Role, Volunteer
-from tests.builders import login, make_org, make_organisation_contact, make_resident, make_user
+from tests.builders import (
+    client_as,
+    login,
+    make_org,
+    make_organisation_contact,
+    make_resident,
+    make_user,
+)
 
 
 def _volunteer_form(org_id: int) -> dict:
@@ -53,7 +60,7 @@ def test_volunteers_are_registered_for_the_registrys_members_and_partners_only(a
             languages=[LanguageChoice("tw")],
             areas=[],
         )
-        with pytest.raises(RuleViolation, match="members and partners"):
+        with pytest.raises(RuleViolation, match="Nieuwe Stichting"):
             save_volunteer(db.session, None, data, today=date(2026, 1, 5))
         db.session.rollback()
     response = client.post("/volunteers/new", data=_volunteer_form(member_id))
@@ -87,6 +94,5 @@ def test_the_registry_entry_page_counts_this_year(app, client):
         )
         db.session.commit()
         admin_id = admin.id
-    login(client, admin_id)
-    page = client.get("/registry/").get_data(as_text=True)
+    page = client_as(app, admin_id).get("/registry/").get_data(as_text=True)
     assert "2 members and partners · 1 candidate" in page
