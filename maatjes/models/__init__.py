@@ -30,11 +30,21 @@ from maatjes.models.registry import (
 )
 from maatjes.models.resident import NEEDS, SOURCES, Resident, ResidentLanguage
 from maatjes.models.rollup import register as _register_rollup
+from maatjes.models.social_map import (
+    Activity,
+    ActivitySchedule,
+    ActivityTargetGroup,
+    activity_languages,
+)
 from maatjes.models.user import RecoveryCode, Role, User
 from maatjes.models.volunteer import Training, TrainingAttendance, TrainingSession, Volunteer
 
 __all__ = [
     "Action",
+    "Activity",
+    "ActivitySchedule",
+    "ActivityTargetGroup",
+    "activity_languages",
     "AgendaItem",
     "Assessment",
     "BudgetLine",
