@@ -68,6 +68,24 @@ def create_user(
             _l("An organisation contact needs their organisation."), field="organisation"
         )
     email = normalize_email(email)
+    if role == Role.LINKING_PIN and by is not None and by.role != Role.ADMIN:
+        # Being the Linking Pin of an area is a role in the pact, recorded by its support
+        # staff; a lead gives an account only to a person the registry holds in that role.
+        holder = person or session.scalar(
+            select(Person).where(func.lower(Person.email) == email, Person.user_id.is_(None))
+        )
+        holds = holder is not None and any(
+            r.role == PersonRole.LINKING_PIN and r.current and r.area_id == area.id
+            for r in holder.roles
+        )
+        if not holds:
+            raise RuleViolation(
+                _l(
+                    "Only pact support staff record a new Linking Pin of an area. Ask them to"
+                    " add the role in the registry first."
+                ),
+                field="role",
+            )
     taken = _l("There is already an account with this e-mail address.")
     if session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise RuleViolation(taken, "email")

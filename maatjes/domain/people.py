@@ -249,6 +249,22 @@ def create_account(
         raise RuleViolation(_l("Choose a role."), field="role")
     if role in Role.STAFF and by.role != Role.ADMIN:
         raise RuleViolation(_l("Only pact support staff can create staff accounts."), field="role")
+    if role == Role.LINKING_PIN and by.role != Role.ADMIN:
+        # Roles in the pact are recorded by its support staff: a lead gives an account only to
+        # a person the registry already holds as a Linking Pin, for an area they hold.
+        held = current_linking_pin_areas(person)
+        if not held:
+            raise RuleViolation(
+                _l(
+                    "Only pact support staff record a new Linking Pin of an area. Ask them to"
+                    " add the role in the registry first."
+                ),
+                field="role",
+            )
+        if area is not None and area not in held:
+            raise RuleViolation(
+                _l("This person is not the Linking Pin of that area."), field="area"
+            )
     if role == Role.LINKING_PIN and area is None:
         held = current_linking_pin_areas(person)
         if not held:

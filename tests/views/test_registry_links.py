@@ -96,3 +96,48 @@ def test_the_registry_entry_page_counts_this_year(app, client):
         admin_id = admin.id
     page = client_as(app, admin_id).get("/registry/").get_data(as_text=True)
     assert "2 members and partners · 1 candidate" in page
+
+
+def test_only_pact_support_staff_record_a_new_linking_pin(app):
+    """A lead gives accounts, but being an area's Linking Pin is a role in the pact: the lead
+    may give a Linking Pin's account only to a person the registry already holds in it."""
+    from maatjes.models import Person, PersonRole, User
+    from tests.builders import make_area, make_linking_pin
+
+    with app.app_context():
+        lead, admin = make_user(Role.LEAD), make_user(Role.ADMIN)
+        oost = make_area("Bijlmer-Oost")
+        org = make_org("ProFor")
+        newcomer = Person(name="Jan Nieuw", email="jan@example.org", organisation=org)
+        db.session.add(newcomer)
+        holder = make_linking_pin(make_user(Role.VOLUNTEER), oost)
+        holder.user = None  # the registry's Linking Pin, still without an account
+        holder.email = "pin@example.org"
+        db.session.commit()
+        ids = (lead.id, admin.id, oost.id, newcomer.id, holder.id)
+    lead_id, admin_id, oost_id, newcomer_id, holder_id = ids
+    as_lead = client_as(app, lead_id)
+    form = {"role": Role.LINKING_PIN, "area": str(oost_id)}
+    refused = as_lead.post(f"/registry/people/{newcomer_id}/account", data=form)
+    assert refused.status_code == 422
+    assert "Only pact support staff record a new Linking Pin" in refused.get_data(as_text=True)
+    by_users_page = as_lead.post(
+        "/users/new",
+        data={"email": "x@example.org", "name": "X", "role": Role.LINKING_PIN, "area": oost_id},
+    )
+    assert by_users_page.status_code == 422
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count(PersonRole.id)).where(PersonRole.role == PersonRole.LINKING_PIN)
+            )
+            == 1
+        )
+        assert db.session.scalar(select(User.id).where(User.email == "x@example.org")) is None
+    # The registry's Linking Pin gets an account from the lead; a new one from the admin.
+    assert as_lead.post(f"/registry/people/{holder_id}/account", data=form).status_code == 200
+    as_admin = client_as(app, admin_id)
+    assert as_admin.post(f"/registry/people/{newcomer_id}/account", data=form).status_code == 200
+    with app.app_context():
+        assert db.session.get(Person, newcomer_id).user is not None
+        assert db.session.get(Person, holder_id).user is not None
