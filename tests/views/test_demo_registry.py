@@ -23,6 +23,8 @@ def _admin_client(app):
         who = (admin.id, admin.session_version or 0)
     client = app.test_client()
     login(client, *who)
+    with client.session_transaction() as session:
+        session["locale"] = "en"
     return client
 
 
