@@ -178,11 +178,13 @@ def register_blueprints(app: Flask) -> None:
 
     # Before any rule is added: every <int:...> in a URL is a database id that fits INTEGER.
     app.url_map.converters["int"] = DatabaseIdConverter
+    from maatjes.blueprints.activities.views import bp as activities_bp
     from maatjes.blueprints.areas.views import bp as areas_bp
     from maatjes.blueprints.audit.views import bp as audit_bp
     from maatjes.blueprints.auth.views import bp as auth_bp
     from maatjes.blueprints.cockpit.views import bp as cockpit_bp
     from maatjes.blueprints.handovers.views import bp as handovers_bp
+    from maatjes.blueprints.hsds.views import bp as hsds_bp
     from maatjes.blueprints.lead.views import bp as lead_bp
     from maatjes.blueprints.main.views import bp as main_bp
     from maatjes.blueprints.matches.views import bp as matches_bp
@@ -193,6 +195,7 @@ def register_blueprints(app: Flask) -> None:
     from maatjes.blueprints.projects.views import bp as projects_bp
     from maatjes.blueprints.registry.views import bp as registry_bp
     from maatjes.blueprints.residents.views import bp as residents_bp
+    from maatjes.blueprints.social_map.views import bp as social_map_bp
     from maatjes.blueprints.subsidies.views import bp as subsidies_bp
     from maatjes.blueprints.theme_groups.views import bp as theme_groups_bp
     from maatjes.blueprints.trainings.views import bp as trainings_bp
@@ -221,6 +224,10 @@ def register_blueprints(app: Flask) -> None:
         projects_bp,
         subsidies_bp,
         areas_bp,
+        # The social map: public pages, the activities kept by organisations, the HSDS export.
+        social_map_bp,
+        activities_bp,
+        hsds_bp,
     ):
         app.register_blueprint(bp)
 
@@ -423,7 +430,17 @@ def register_template_helpers(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint not in ("static", "bootstrap.static", "favicon"):
+        if request.endpoint in ("static", "bootstrap.static", "favicon"):
+            pass
+        elif (
+            response.status_code == 200
+            and (request.endpoint or "").startswith("hsds.")
+            and "Set-Cookie" not in headers
+        ):
+            # The Open Referral export holds the public social map only (no one's name, and
+            # no cookie): caches may keep it for five minutes.
+            headers["Cache-Control"] = "public, max-age=300"
+        else:
             # Pages, error pages (404, 405, 503...) and redirects alike: never in a shared or
             # browser cache, since any of them may show a name.
             headers["Cache-Control"] = "no-store"

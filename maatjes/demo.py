@@ -444,9 +444,11 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
 
 
 def _registry(session: Session, today: date) -> None:
-    """The pact's registry around the casework (``demo_registry``), and the account of
-    Recogin's contact person, who keeps Recogin's details (an organisation contact)."""
+    """The pact's registry around the casework (``demo_registry``), the account of Recogin's
+    contact person, who keeps Recogin's details (an organisation contact), and the social map's
+    activities (``demo_social_map``)."""
     from maatjes.demo_registry import load_registry
+    from maatjes.demo_social_map import load_social_map
 
     lead = session.scalar(select(User).where(User.email == f"lead@{DOMAIN}"))
     load_registry(session, today, lead=lead)
@@ -466,6 +468,7 @@ def _registry(session: Session, today: date) -> None:
         accounts.set_password(user, DEMO_PASSWORD)
         user.demo = True
     session.flush()
+    load_social_map(session, today)
 
 
 # Support that ended this year, so the dashboard and the report show outcomes, durations, an

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from maatjes.domain import retention, rhythm
+from maatjes.domain import map_reminders, retention, rhythm
 from maatjes.domain.clock import AMSTERDAM
 from maatjes.domain.sql import upsert_insert
 from maatjes.mail import Mailer, SmtpSettings, settings_from
@@ -72,6 +72,7 @@ JOBS = (
     Job("papers_expiring", _papers),
     Job("lead_digest", _plain(rhythm.lead_digest), starts_at=time(7, 0)),
     Job("anonymise", _retention),
+    Job("activities_stale", _plain(map_reminders.remind_stale_activities)),
 )
 
 

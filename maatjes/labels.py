@@ -104,6 +104,42 @@ LABELS = {
         "member": _l("Offered by a member"),
         "project": _l("Money Maatjes training"),
     },
+    # The social map.
+    "activity_place": {
+        "address": _l("At an address"),
+        "online": _l("Online"),
+        "at_home": _l("At home"),
+    },
+    "activity_cost": {
+        "free": _l("Free"),
+        "paid": _l("Costs money"),
+        "on_request": _l("Cost on request"),
+    },
+    "activity_access": {
+        "walk_in": _l("Walk in"),
+        "sign_up": _l("Sign up first"),
+        "referral": _l("By referral"),
+    },
+    "target_group": {
+        "children": _l("Children"),
+        "young_people": _l("Young people"),
+        "adults": _l("Adults"),
+        "older_people": _l("Older people"),
+        "women": _l("Women"),
+        "men": _l("Men"),
+        "families": _l("Families"),
+        "newcomers": _l("Newcomers"),
+        "people_with_a_disability": _l("People with a disability"),
+    },
+    "weekday": {
+        "0": _l("Monday"),
+        "1": _l("Tuesday"),
+        "2": _l("Wednesday"),
+        "3": _l("Thursday"),
+        "4": _l("Friday"),
+        "5": _l("Saturday"),
+        "6": _l("Sunday"),
+    },
     "consent_scope": {
         "processing": _l("Storing their data for support (intake)"),
         "share_buurtteam": _l("Sharing with the buurtteam in a handover"),

@@ -8,17 +8,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maatjes.domain import events, rhythm, weeks
+from maatjes.domain import events, map_reminders, rhythm, weeks
 from maatjes.formatting import label, long_date
 from maatjes.models import (
     TO_MAATJES,
+    Activity,
     Contact,
     Handover,
     Match,
     Notification,
+    Organisation,
     Resident,
     Training,
     Volunteer,
@@ -183,6 +186,8 @@ def render(session: Session, note: Notification, *, today: date) -> Message:
             ),
             f"/matches/{match.id}",
         )
+    if kind == map_reminders.ACTIVITY_STALE:
+        return _activity_stale(session, note, today)
     if kind == rhythm.LEAD_DIGEST or note.volunteer_id is None:
         return _digest(session, note, today)
     volunteer = session.get(Volunteer, note.volunteer_id)
@@ -256,6 +261,54 @@ def _handover_event(session: Session, note: Notification) -> Message:
         bodies.get(note.period, ""),
         link,
     )
+
+
+def _activity_stale(session: Session, note: Notification, today: date) -> Message:
+    """The organisation's activities that are stale now (read when shown: once they are
+    checked, the message says so)."""
+    organisation_id, to = map_reminders.parse_key(note.key)
+    organisation = session.get(Organisation, organisation_id)
+    name = organisation.name if organisation is not None else ""
+    link = map_reminders.check_link(organisation_id)
+    subject = _("Social map: check the activities of %(organisation)s", organisation=name)
+    names = map_reminders.stale_activity_names(session, organisation_id, today)
+    if not names:
+        return Message(
+            subject,
+            _(
+                "All activities of %(organisation)s have been checked since. Thank you!",
+                organisation=name,
+            ),
+            link,
+        )
+    lines = [
+        ngettext(
+            "This activity of %(organisation)s has not been checked for more than %(months)d"
+            " months: %(names)s.",
+            "These activities of %(organisation)s have not been checked for more than"
+            " %(months)d months: %(names)s.",
+            len(names),
+            organisation=name,
+            months=Activity.STALE_MONTHS,
+            names=", ".join(f"“{n}”" for n in names),
+        )
+    ]
+    if to == map_reminders.TO_STAFF:
+        lines.append(
+            _(
+                "Nobody at %(organisation)s has an account to keep its activities. Ask the"
+                " organisation whether they are still right, and check them on the social map.",
+                organisation=name,
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "Check whether the details are still right and save them, so that residents"
+                " and buurtteams find what is really on offer."
+            )
+        )
+    return Message(subject, "\n".join(lines), link)
 
 
 def _digest(session: Session, note: Notification, today: date) -> Message:

@@ -62,6 +62,7 @@ URL_IDS = {
     "area_id": "area",
     "neighbourhood_id": "neighbourhood",
     "priority_id": "priority",
+    "activity_id": "act_own",
 }
 SCRIPT = "<script>alert('x')</script>"
 
@@ -245,6 +246,10 @@ def test_hostile_posts_to_every_form_as_every_role(app):
         f"/registry/subsidies/{world.ids['application']}",
         f"/registry/areas/{world.ids['area']}",
         f"/registry/theme-groups/{world.ids['theme']}",
+        "/registry/activities/",
+        f"/registry/activities/{world.ids['act_own']}",
+        "/sociale-kaart/",
+        f"/sociale-kaart/{world.ids['act_own']}",
     ]
     for page in pages:
         html = lead.get(page, follow_redirects=True).get_data(as_text=True)

@@ -101,6 +101,7 @@ def _registry_world(oost, centrum, users, volunteer) -> dict:
 
     from maatjes.models import (
         Action,
+        Activity,
         AgendaItem,
         BudgetLine,
         Decision,
@@ -149,6 +150,12 @@ def _registry_world(oost, centrum, users, volunteer) -> dict:
         [role, theme, meeting, item, decision, action, project, line, neighbourhood]
         + [priority, signal, application, participant]
     )
+    db.session.flush()
+    act_own = Activity(
+        organisation=own_person.organisation, name="Taalcafé", checked_on=TODAY, area=oost
+    )
+    act_oost = Activity(organisation=org_oost, name="Inloop", checked_on=TODAY, area=oost)
+    db.session.add_all([act_own, act_oost])
     db.session.commit()
     return dict(
         org_oost=org_oost.id,
@@ -172,6 +179,8 @@ def _registry_world(oost, centrum, users, volunteer) -> dict:
         area=oost.id,
         neighbourhood=neighbourhood.id,
         priority=priority.id,
+        act_own=act_own.id,
+        act_oost=act_oost.id,
     )
 
 
@@ -231,6 +240,8 @@ EDIT_OOST_ORGANISATION = {
 }
 OWN_ORGANISATION_EDIT = {**ADMIN_ONLY, **AREA_404, "volunteer": 404, "organisation_contact": OK}
 PEOPLE_READERS = {**LOGGED_IN, "volunteer": 403}
+KEEPS_ACTIVITIES = {**STAFF, "organisation_contact": OK}
+OTHERS_ACTIVITY = {**STAFF, "organisation_contact": 404}
 
 # endpoint -> list of (method, url template, expectations)
 MATRIX = {
@@ -458,6 +469,35 @@ MATRIX = {
     ],
     "subsidies.remove_participant": [
         ("POST", "/registry/subsidies/{application}/participants/{participant}/remove", ADMIN_ONLY)
+    ],
+    # The social map: public pages and the HSDS export for everyone; activities kept by staff
+    # and by an organisation contact for its own organisation (another's: absent).
+    "social_map.index": [("GET", "/sociale-kaart/?area=1&language=srn&day=1", EVERYONE)],
+    "social_map.detail": [("GET", "/sociale-kaart/{act_own}", EVERYONE)],
+    "social_map.download": [("GET", "/sociale-kaart/activiteiten.csv", EVERYONE)],
+    "hsds.index": [("GET", "/hsds/", EVERYONE)],
+    "hsds.services": [("GET", "/hsds/services?page=1&per_page=2", EVERYONE)],
+    "hsds.service": [("GET", "/hsds/services/{act_own}", EVERYONE)],
+    "hsds.organizations": [("GET", "/hsds/organizations", EVERYONE)],
+    "hsds.organization": [("GET", "/hsds/organizations/{org_own}", EVERYONE)],
+    "activities.index": [("GET", "/registry/activities/", KEEPS_ACTIVITIES)],
+    "activities.new": [("GET", "/registry/activities/new", KEEPS_ACTIVITIES)],
+    "activities.gaps": [("GET", "/registry/activities/gaps", STAFF)],
+    "activities.detail": [
+        ("GET", "/registry/activities/{act_own}", KEEPS_ACTIVITIES),
+        ("GET", "/registry/activities/{act_oost}", OTHERS_ACTIVITY),
+    ],
+    "activities.edit": [
+        ("GET", "/registry/activities/{act_own}/edit", KEEPS_ACTIVITIES),
+        ("GET", "/registry/activities/{act_oost}/edit", OTHERS_ACTIVITY),
+    ],
+    "activities.checked": [
+        ("POST", "/registry/activities/{act_own}/checked", KEEPS_ACTIVITIES),
+        ("POST", "/registry/activities/{act_oost}/checked", OTHERS_ACTIVITY),
+    ],
+    "activities.archive": [
+        ("POST", "/registry/activities/{act_oost}/archive", OTHERS_ACTIVITY),
+        ("POST", "/registry/activities/{act_own}/archive", KEEPS_ACTIVITIES),
     ],
     "trainings.edit": [("GET", "/trainings/{training}/edit", STAFF)],
     "trainings.archive": [("POST", "/trainings/{training}/archive", STAFF)],

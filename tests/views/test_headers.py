@@ -10,7 +10,11 @@ from tests.builders import login
 from tests.views.test_access_matrix import MATRIX, ROLES, build_world
 
 INLINE = [
-    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
+    # A JSON-LD block (schema.org data on the social map) is data, never run: the CSP allows it.
+    (
+        re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>", re.I),
+        "inline <script>",
+    ),
     (re.compile(r"<style\b", re.I), "<style> element"),
     (re.compile(r"\sstyle\s*=", re.I), "style attribute"),
     (re.compile(r"\son[a-z]+\s*=", re.I), "event handler attribute"),
