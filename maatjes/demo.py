@@ -19,7 +19,6 @@ from maatjes.models import (
     Area,
     Language,
     Organisation,
-    Person,
     Role,
     Training,
     TrainingSession,
@@ -444,29 +443,14 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
 
 
 def _registry(session: Session, today: date) -> None:
-    """The pact's registry around the casework (``demo_registry``), the account of Recogin's
-    contact person, who keeps Recogin's details (an organisation contact), and the social map's
-    activities (``demo_social_map``)."""
+    """The pact's registry around the casework (``demo_registry``, which also makes the account
+    of Recogin's contact person, an organisation contact), and the social map's activities
+    (``demo_social_map``)."""
     from maatjes.demo_registry import load_registry
     from maatjes.demo_social_map import load_social_map
 
     lead = session.scalar(select(User).where(User.email == f"lead@{DOMAIN}"))
     load_registry(session, today, lead=lead)
-    if session.scalar(select(User.id).where(User.email == f"recogin@{DOMAIN}")) is None:
-        person = session.scalar(select(Person).where(Person.name == "Contactpersoon Recogin"))
-        user, _token = accounts.create_user(
-            session,
-            email=f"recogin@{DOMAIN}",
-            name=person.name,
-            role=Role.ORGANISATION_CONTACT,
-            area=None,
-            by=None,
-            now=now_utc().replace(tzinfo=None),
-            link_hours=1,
-            person=person,
-        )
-        accounts.set_password(user, DEMO_PASSWORD)
-        user.demo = True
     session.flush()
     load_social_map(session, today)
 

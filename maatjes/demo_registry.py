@@ -12,8 +12,9 @@ must and says so in the record itself:
 - the 2021 subsidy's 13 participants are not named: they are the 16 of 2022 but three members
   that joined in 2021; which three of them were refused is not said either: the three last
   alphabetically carry that note; no amounts are in the seeds, so none are filled in;
-- the core group's seven people and the organisations' contact persons are not named: they are
-  "Contactpersoon <organisation>"; the Linking Pins are the review's own;
+- the core group's seven people and the organisations' contact persons are not named: they get
+  an invented first name and initial (``CONTACTS``, function "Contactpersoon"); the Linking Pins
+  are the review's own, Linking Pin since ``PIN_SINCE`` (the review's year; the day is not said);
 - the municipal priorities per area (the GGU's) are not in the seeds: each area gets the five
   problems the pact's mission names (poverty, unemployment, loneliness, low literacy, early
   school leaving), marked as such.
@@ -21,6 +22,7 @@ must and says so in the record itself:
 Every record is found by its natural key before it is made, so loading twice adds nothing.
 """
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -38,6 +40,7 @@ from maatjes.models import (
     PersonRole,
     Priority,
     Project,
+    Role,
     Signal,
     SubsidyApplication,
     SubsidyParticipant,
@@ -157,6 +160,28 @@ CORE_GROUP = (
     "Recogin",
     "Kazerne Reigersbos (UFNM)",
 )
+# The contact persons the seeds do not name: invented, a first name and an initial.
+CONTACTS = {
+    "Aan de knoppen": "Marlon T.",
+    "Akwaaba Zorg": "Efua A.",
+    "Burgeracademie": "Sanne V.",
+    "Carabic": "Rachida E.",
+    "Cirkel van Harmonie": "Gloria W.",
+    "Creating Edges": "Jermaine K.",
+    "Jongeren die het kunnen": "Dario P.",
+    "Kazerne Reigersbos (UFNM)": "Ruth M.",
+    "Kracht en Pracht": "Shanti R.",
+    "MCTC": "Kwame O.",
+    "ProFor": "Naomi B.",
+    "Recogin": "Yvonne L.",
+    "SES": "Ingrid S.",
+    "Stichting Kankerlotgenoten": "Hanneke D.",
+    "SurAnt": "Rudi J.",
+    "SynchronPlus": "Soraya H.",
+    "Venzo": "Esther F.",
+    "Women Motivating Integration": "Abena N.",
+}
+PIN_SINCE = date(2021, 6, 1)
 LINKING_PINS = {
     "Bijlmer-Centrum": "Lucia Martis",
     "Gaasperdam/Driemond": "Haidy Bijnaar",
@@ -222,6 +247,8 @@ def load_registry(session: Session, today: date, *, lead: User | None = None) ->
     orgs = _organisations(session, areas)
     groups = _theme_groups(session, orgs)
     people = _people(session, orgs, areas, lead, today)
+    if lead is not None:  # the demo with its logins
+        _contact_login(session, people["Recogin"])
     _meetings(session, orgs, groups, people, today)
     projects = _projects(session, orgs, groups, hoods)
     _signals(session, hoods, groups, projects)
@@ -321,11 +348,23 @@ def _role(session: Session, person: Person, role: str, started: date, **where) -
     )
 
 
+def _renamed(session: Session, old: str, new: str) -> None:
+    """A person an earlier demo loaded as ``old`` is called ``new`` now (and their account)."""
+    if session.scalar(select(Person.id).where(Person.name == new)) is not None:
+        return
+    person = session.scalar(select(Person).where(Person.name == old))
+    if person is not None:
+        person.name = new
+        if person.user is not None and person.user.name == old:
+            person.user.name = new
+
+
 def _people(session: Session, orgs: dict, areas: dict, lead: User | None, today: date) -> dict:
     people = {}
     for name in sorted({*CORE_GROUP, *SUBSIDY_2022, "Burgeracademie"}):
         org = orgs[name]
-        person = _person(session, f"Contactpersoon {name}", org, function="Contactpersoon")
+        _renamed(session, f"Contactpersoon {name}", CONTACTS[name])
+        person = _person(session, CONTACTS[name], org, function="Contactpersoon")
         people[name] = person
         if org.contact_person_id is None:
             org.contact_person = person
@@ -343,7 +382,9 @@ def _people(session: Session, orgs: dict, areas: dict, lead: User | None, today:
         )
         if person is None:
             person = _person(session, pin_name, None)
-            _role(session, person, PersonRole.LINKING_PIN, date(2021, 6, 1), area_id=area.id)
+        held = _role(session, person, PersonRole.LINKING_PIN, PIN_SINCE, area_id=area.id)
+        if held.started_on > PIN_SINCE:  # recorded with the account, on the day of loading
+            held.started_on = PIN_SINCE
         if person.name != pin_name:
             person.name = pin_name
             if person.user is not None:
@@ -351,11 +392,42 @@ def _people(session: Session, orgs: dict, areas: dict, lead: User | None, today:
         people[pin_name] = person
     if lead is not None:
         # The project lead is ProFor's person in the pact: actions agreed in meetings are theirs.
+        # The person is named without the organisation the account's name carries
+        # ("Marcel Gravenberch (ProFor)"): their organisation is a field of its own.
+        name = re.sub(r"\s*\([^)]*\)$", "", lead.name).strip() or lead.name
         person = session.scalar(select(Person).where(Person.user_id == lead.id))
         if person is None:
-            person = _person(session, lead.name, orgs["ProFor"], email=lead.email, user=lead)
+            person = _person(session, name, orgs["ProFor"], email=lead.email, user=lead)
+        elif person.name == lead.name and name != lead.name:
+            person.name = name
         people["lead"] = person
     return people
+
+
+def _contact_login(session: Session, person: Person) -> None:
+    """The demo's organisation contact login (recogin@…) is Recogin's contact person's account.
+    Made here, where the person gets their name (``maatjes.demo`` looks for a person named
+    "Contactpersoon Recogin" only while this login does not exist yet)."""
+    from maatjes.demo import DEMO_PASSWORD, DOMAIN
+    from maatjes.domain import accounts
+    from maatjes.domain.clock import now_utc
+
+    email = f"recogin@{DOMAIN}"
+    if person.user_id is not None or session.scalar(select(User.id).where(User.email == email)):
+        return
+    user, _token = accounts.create_user(
+        session,
+        email=email,
+        name=person.name,
+        role=Role.ORGANISATION_CONTACT,
+        area=None,
+        by=None,
+        now=now_utc().replace(tzinfo=None),
+        link_hours=1,
+        person=person,
+    )
+    accounts.set_password(user, DEMO_PASSWORD)
+    user.demo = True
 
 
 def _meeting(session: Session, kind: str, held_on: date, group: ThemeGroup | None = None, **kw):

@@ -24,7 +24,6 @@ from maatjes.domain import phones, registry_access
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.languages import LanguageChoice, ensure_languages
 from maatjes.domain.organisations import normalise_website
-from maatjes.formatting import label
 from maatjes.models import (
     Activity,
     ActivitySchedule,
@@ -236,7 +235,9 @@ def _check_postal_code(value: str) -> str:
 def describe_schedule(row: ScheduleInput | ActivitySchedule) -> str:
     """ "every Tuesday" or the date, for messages."""
     if row.weekday is not None:
-        return str(_l("every %(day)s", day=label("weekday", str(row.weekday))))
+        from maatjes.domain.social_map import weekday_name
+
+        return str(_l("every %(day)s", day=weekday_name(row.weekday)))
     return row.on_date.isoformat() if row.on_date else ""
 
 

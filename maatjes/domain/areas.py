@@ -73,6 +73,22 @@ def _check_neighbourhood_name(
         query = query.where(Neighbourhood.id != neighbourhood.id)
     if session.scalar(query) is not None:
         raise RuleViolation(NEIGHBOURHOOD_TAKEN, field="name")
+    # One neighbourhood lies in one area: the same name in another area is the same place.
+    elsewhere = select(Area.name).join(Neighbourhood, Neighbourhood.area_id == Area.id)
+    elsewhere = elsewhere.where(
+        Neighbourhood.area_id != area_id, func.lower(Neighbourhood.name) == name.lower()
+    )
+    other_area = session.scalar(elsewhere.limit(1))
+    if other_area is not None:
+        raise RuleViolation(
+            _l(
+                "%(name)s is a neighbourhood of %(area)s already: a neighbourhood lies in one"
+                " area.",
+                name=name,
+                area=other_area,
+            ),
+            field="name",
+        )
 
 
 def add_neighbourhood(session: Session, area: Area, name: str) -> Neighbourhood:

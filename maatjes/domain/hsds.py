@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from maatjes.domain import languages as language_names
 from maatjes.domain import search
 from maatjes.domain.clock import AMSTERDAM, local_today
+from maatjes.domain.social_map import weekday_name
 from maatjes.formatting import label, long_date, money
 from maatjes.models import Organisation
 from maatjes.models.social_map import Activity, ActivitySchedule
@@ -265,7 +266,7 @@ def schedule(row: ActivitySchedule, sid: str, today: date) -> dict:
     if row.weekday is not None:
         day = _next(row.weekday, today)
         result |= {"freq": "WEEKLY", "interval": 1, "wkst": "MO", "byday": DAYS[row.weekday]}
-        text = label("weekday", str(row.weekday))
+        text = weekday_name(row.weekday)
         result["description"] = _("Every %(day)s", day=text) + (f", {hours}" if hours else "")
     else:
         day = row.on_date

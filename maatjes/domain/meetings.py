@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from maatjes.domain.clock import local_today
 from maatjes.domain.errors import RuleViolation
+from maatjes.domain.organisations import check_day
 from maatjes.models import (
     Action,
     AgendaItem,
@@ -49,22 +51,36 @@ class MeetingInput:
     theme_group_id: int | None = None
 
 
-def create_meeting(session: Session, data: MeetingInput) -> Meeting:
-    """A new meeting. A theme group's meeting names its group; the others name none."""
+def check_held_on(day: date, *, today: date | None = None) -> date:
+    """A meeting's date lies within the registry's bounds: from 2000, at most a year ahead (as
+    the admission, charter and leaving dates)."""
+    return check_day(day, today=today or local_today(), field="held_on")
+
+
+def _theme_group(session: Session, data: MeetingInput) -> ThemeGroup | None:
+    """The kind and the theme group fit: a theme group's meeting names its group; the others
+    name none."""
     if data.kind not in Meeting.KINDS:
         raise RuleViolation(_l("Choose the kind of meeting."), "kind")
-    group = None
     if data.kind == Meeting.THEME_GROUP:
         if not data.theme_group_id:
             raise RuleViolation(_l("Choose the theme group whose meeting this is."), "theme_group")
         group = session.get(ThemeGroup, data.theme_group_id)
         if group is None:
             raise RuleViolation(_l("Choose a theme group from the list."), "theme_group")
-    elif data.theme_group_id:
+        return group
+    if data.theme_group_id:
         raise RuleViolation(
             _l("Only a theme group's meeting belongs to a theme group; leave it empty."),
             "theme_group",
         )
+    return None
+
+
+def create_meeting(session: Session, data: MeetingInput, *, today: date | None = None) -> Meeting:
+    """A new meeting. A theme group's meeting names its group; the others name none."""
+    group = _theme_group(session, data)
+    check_held_on(data.held_on, today=today)
     meeting = Meeting(
         kind=data.kind,
         held_on=data.held_on,
@@ -75,6 +91,29 @@ def create_meeting(session: Session, data: MeetingInput) -> Meeting:
     session.add(meeting)
     session.flush()
     return meeting
+
+
+def update_meeting(
+    session: Session, meeting: Meeting, data: MeetingInput, *, today: date | None = None
+) -> None:
+    """Correct a meeting's kind, theme group, date, title and location, with the same rules as
+    a new one; actions due before the new date are refused (their date would not fit)."""
+    group = _theme_group(session, data)
+    check_held_on(data.held_on, today=today)
+    earliest_due = session.scalar(
+        select(func.min(Action.due_on)).where(Action.meeting_id == meeting.id)
+    )
+    if earliest_due is not None and earliest_due < data.held_on:
+        raise RuleViolation(
+            _l("An action of this meeting is due before this date; change the action first."),
+            "held_on",
+        )
+    meeting.kind = data.kind
+    meeting.theme_group = group
+    meeting.held_on = data.held_on
+    meeting.title = data.title.strip()
+    meeting.location = data.location.strip()
+    session.flush()
 
 
 def add_item(session: Session, meeting: Meeting, title: str, guest: str = "") -> AgendaItem:

@@ -203,11 +203,15 @@ def create_organisation(
         organisation.decision = ADMITTED
         organisation.decided_on = joined_on
         organisation.decision_note = entry.note.strip()
-    elif entry.joined_on is not None:
-        raise RuleViolation(
-            _l("A candidate has no joined date yet: it is the date of the admission."),
-            field="joined_on",
-        )
+    else:
+        if entry.joined_on is not None:
+            raise RuleViolation(
+                _l("A candidate has no joined date yet: it is the date of the admission."),
+                field="joined_on",
+            )
+        # The note of registering stays with the candidate until the decision (which starts
+        # from it: the admission's decision form shows it as the decision's note).
+        organisation.decision_note = entry.note.strip()
     with unique_or_violation(session, _name_taken(name), "name"):
         session.add(organisation)
     _apply_details(session, organisation, details)
@@ -373,6 +377,11 @@ def decide(
             _check_partner_note(note, "decision_note")
         organisation.status = organisation.kind
         organisation.joined_on = decided_on
+    elif not note:
+        raise RuleViolation(
+            _l("Say in the note why it is not admitted: the candidate's record keeps the reason."),
+            field="decision_note",
+        )
     organisation.decision = decision
     organisation.decided_on = decided_on
     organisation.decision_note = note

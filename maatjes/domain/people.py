@@ -62,13 +62,44 @@ def area_ids(session: Session, user: User) -> frozenset[int]:
         return frozenset()
     cached = user.__dict__.get("_area_ids")
     if cached is None:
-        cached = frozenset(session.scalars(linking_pin_areas(user.id)))
-        user.__dict__["_area_ids"] = cached
+        _load_linking_pin_areas(session, user)
+        cached = user.__dict__["_area_ids"]
     return cached
+
+
+def _load_linking_pin_areas(session: Session, user: User) -> None:
+    """A Linking Pin's areas, ids and names, in one statement, kept on the user object for the
+    rest of the request (the navigation bar names them; the pages filter by them)."""
+    rows = session.execute(
+        select(Area.id, Area.name)
+        .where(Area.id.in_(linking_pin_areas(user.id)))
+        .order_by(Area.name, Area.id)
+    ).all()
+    user.__dict__["_area_ids"] = frozenset(area_id for area_id, _name in rows)
+    user.__dict__["_area_names"] = tuple(name for _id, name in rows)
+
+
+def area_names(session: Session, user: User) -> tuple[str, ...]:
+    """The names of the areas an account acts for, for the navigation bar: buurtteam staff's
+    own area; a Linking Pin's from the registry (the statement ``area_ids`` shares)."""
+    if user.role == Role.BUURTTEAM:
+        return (user.area.name,) if user.area is not None else ()
+    if user.role != Role.LINKING_PIN:
+        return ()
+    if "_area_names" not in user.__dict__:
+        _load_linking_pin_areas(session, user)
+    return user.__dict__["_area_names"]
+
+
+def holds_no_area(session: Session, user: User) -> bool:
+    """A Linking Pin's account whose person the registry no longer records as the Linking Pin
+    of any area: the account sees no area's records (its pages say why)."""
+    return user.role == Role.LINKING_PIN and not area_ids(session, user)
 
 
 def forget_areas(user: User) -> None:
     user.__dict__.pop("_area_ids", None)
+    user.__dict__.pop("_area_names", None)
 
 
 def person_of(session: Session, user: User) -> Person | None:
@@ -189,13 +220,38 @@ def save_person(session: Session, person: Person | None, data: PersonInput) -> P
     return person
 
 
+def check_archive(person: Person, *, by: User) -> None:
+    """Whether ``by`` may archive ``person`` (asked before the confirmation, and again on
+    archiving). Nobody archives their own person: it would block their own account. Someone
+    who is not pact support staff (an organisation contact) does not archive a person with an
+    account: blocking it is support staff's."""
+    from maatjes.domain import accounts
+
+    if not person.active:
+        raise RuleViolation(_l("This person is archived already."))
+    if person.user_id is not None and person.user_id == by.id:
+        raise RuleViolation(
+            _l(
+                "You cannot archive yourself: it would block your own account. Ask the pact's"
+                " support staff."
+            )
+        )
+    if person.user is not None and not accounts.may_manage(by, person.user):
+        raise RuleViolation(
+            _l(
+                "%(name)s has an account: ask the pact's support staff to archive them, so the"
+                " account is blocked too.",
+                name=person.name,
+            )
+        )
+
+
 def archive_person(session: Session, person: Person, *, by: User, today: date) -> None:
     """Archive a person (kept for the history of meetings, actions and theme groups): their
     current roles in the pact end today, and their account, if any, is blocked."""
     from maatjes.domain import accounts
 
-    if not person.active:
-        raise RuleViolation(_l("This person is archived already."))
+    check_archive(person, by=by)
     person.active = False
     for held in person.roles:
         if held.current:

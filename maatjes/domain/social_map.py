@@ -316,11 +316,16 @@ def _time(value: time) -> str:
     return dates.format_time(value, "HH:mm", locale=_locale())
 
 
+def weekday_name(weekday: int) -> str:
+    """The day's name as running text uses it: "Tuesday" in English, "dinsdag" in Dutch."""
+    return _locale().days["format"]["wide"][weekday]
+
+
 def describe_schedule(schedule: ActivitySchedule) -> str:
     """ "every Tuesday 10:00–12:00", "on 12 December 2026 19:00–21:00" in the user's language."""
     locale = _locale()
     if schedule.weekday is not None:
-        day = locale.days["format"]["wide"][schedule.weekday]
+        day = weekday_name(schedule.weekday)
         start, end = schedule.opens_at, schedule.closes_at
         if start and end:
             return _("every %(day)s %(start)s–%(end)s", day=day, start=_time(start), end=_time(end))

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from maatjes.domain.errors import RuleViolation
@@ -38,6 +38,7 @@ AMOUNT_HINT = _l(
     " Not 12.500 or 12,500 alone: that could be twelve and a half."
 )
 _INVALID = _l("Give an amount in euros, for example 12500 or 12500,50.")
+_TOO_MANY_DECIMALS = _l("An amount has at most two decimals (cents).")
 
 
 def _grouped(text: str, separator: str) -> str | None:
@@ -79,6 +80,10 @@ def parse_amount(text: str) -> Decimal:
             whole, cents = _grouped(value, mark), ""
             if whole is None:
                 raise RuleViolation(_l("The thousands separators are not in the right place."))
+        elif len(tail) == 3 and (len(head) > 3 or head.startswith("0")):
+            # "0,005" or "12345,678": no thousands separator can stand there, so these are
+            # decimals, one too many.
+            raise RuleViolation(_TOO_MANY_DECIMALS)
         elif len(tail) == 3:
             raise RuleViolation(
                 _l(
@@ -90,7 +95,7 @@ def parse_amount(text: str) -> Decimal:
         else:
             whole, cents = head, tail
     if len(cents) > 2:
-        raise RuleViolation(_l("An amount has at most two decimals (cents)."))
+        raise RuleViolation(_TOO_MANY_DECIMALS)
     amount = Decimal(f"{whole}.{cents or '0'}")
     check_amount(amount)
     return amount.quantize(CENT)
@@ -133,6 +138,56 @@ class ApplicationInput:
     note: str = ""
 
 
+class DuplicateApplication(RuleViolation):
+    """An application with the same funder, scheme and year exists: ``existing_id``."""
+
+    def __init__(self, message, field: str | None, existing_id: int) -> None:
+        super().__init__(message, field)
+        self.existing_id = existing_id
+
+
+def _check_period(data: ApplicationInput) -> None:
+    """The period, where given, lies around the year of the work: it ends no earlier than it
+    starts and overlaps that year."""
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        raise RuleViolation(_l("The period cannot end before it starts."), "ends_on")
+    if data.starts_on and data.starts_on > date(data.year, 12, 31):
+        raise RuleViolation(
+            _l("The period must include part of %(year)d: it starts after it.", year=data.year),
+            "starts_on",
+        )
+    if data.ends_on and data.ends_on < date(data.year, 1, 1):
+        raise RuleViolation(
+            _l("The period must include part of %(year)d: it ends before it.", year=data.year),
+            "ends_on",
+        )
+
+
+def _check_unique(
+    session: Session, application: SubsidyApplication | None, funder: str, scheme: str, year: int
+) -> None:
+    """One application per funder, scheme and year (whatever the capitals)."""
+    query = select(SubsidyApplication.id).where(
+        func.lower(SubsidyApplication.funder) == funder.lower(),
+        func.lower(SubsidyApplication.scheme) == scheme.lower(),
+        SubsidyApplication.year == year,
+    )
+    if application is not None and application.id is not None:
+        query = query.where(SubsidyApplication.id != application.id)
+    existing = session.scalar(query.limit(1))
+    if existing is not None:
+        raise DuplicateApplication(
+            _l(
+                "An application to %(funder)s for %(scheme)s in %(year)d exists already.",
+                funder=funder,
+                scheme=scheme,
+                year=year,
+            ),
+            "scheme",
+            existing,
+        )
+
+
 def save_application(
     session: Session, application: SubsidyApplication | None, data: ApplicationInput
 ) -> SubsidyApplication:
@@ -143,8 +198,8 @@ def save_application(
         raise RuleViolation(_l("Name the scheme."), "scheme")
     if not EARLIEST_YEAR <= data.year <= 9999:
         raise RuleViolation(_l("Give a year from 2000."), "year")
-    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        raise RuleViolation(_l("The period cannot end before it starts."), "ends_on")
+    _check_period(data)
+    _check_unique(session, application, funder, scheme, data.year)
     if application is None:
         application = SubsidyApplication()
         session.add(application)
@@ -158,6 +213,42 @@ def save_application(
     application.note = data.note.strip()
     session.flush()
     return application
+
+
+def matching(query: str | None):
+    """SQL: every word typed occurs in the application's funder, scheme or lead applicant's
+    name, or in the name of one of its participating organisations (None: nothing typed)."""
+    from maatjes.domain import search
+
+    found = search.words(query)
+    if not found:
+        return None
+    lead_name = (
+        select(Organisation.name)
+        .where(Organisation.id == SubsidyApplication.lead_organisation_id)
+        .scalar_subquery()
+    )
+    text = func.lower(
+        SubsidyApplication.funder
+        + " "
+        + SubsidyApplication.scheme
+        + " "
+        + func.coalesce(lead_name, "")
+    )
+    p = SubsidyParticipant
+    conditions = []
+    for word in found:
+        participant = (
+            select(p.id)
+            .join(Organisation, Organisation.id == p.organisation_id)
+            .where(
+                p.application_id == SubsidyApplication.id,
+                search.matches(func.lower(Organisation.name), word),
+            )
+            .exists()
+        )
+        conditions.append(or_(search.matches(text, word), participant))
+    return and_(*conditions)
 
 
 # --- participants ---------------------------------------------------------------------------
@@ -257,13 +348,35 @@ class YearTotals:
     participants: int
     awarded: int  # granted in full or partly
     rejected: int
-    requested: Decimal
-    granted: Decimal
+    requested: Decimal | None  # the sum of the known amounts; None when none is known
+    granted: Decimal | None
+    requested_unknown: int = 0  # participants whose amount is not known
+    granted_unknown: int = 0
 
 
 def as_amount(value) -> Decimal:
     """A SQL sum as Decimal in cents (SQLite sums NUMERIC as floating point)."""
     return Decimal(str(value or 0)).quantize(CENT)
+
+
+def known_amount(value) -> Decimal | None:
+    """A SQL sum of the known amounts as Decimal in cents; None when no amount was known (SQL's
+    SUM of nothing but NULL), not € 0,00."""
+    return None if value is None else as_amount(value)
+
+
+def _granted_sum(p=SubsidyParticipant):
+    """SQL: the sum of the granted amounts known; a rejection counts as nothing granted."""
+    return func.sum(case((p.decision == p.REJECTED, 0), else_=p.granted))
+
+
+def _unknown(p=SubsidyParticipant):
+    """SQL counts of the participants whose requested, and whose granted, amount is unknown:
+    no requested amount given; no decision yet (a rejection grants nothing, which is known)."""
+    return (
+        func.count(case((p.requested.is_(None), p.id))),
+        func.count(case((and_(p.granted.is_(None), p.decision != p.REJECTED), p.id))),
+    )
 
 
 def totals_per_year(session: Session, years: list[int] | None = None) -> list[YearTotals]:
@@ -281,7 +394,8 @@ def totals_per_year(session: Session, years: list[int] | None = None) -> list[Ye
             func.count(distinct(awarded)),
             func.count(distinct(rejected)),
             func.sum(p.requested),
-            func.sum(p.granted),
+            _granted_sum(),
+            *_unknown(),
         )
         .outerjoin(p, p.application_id == SubsidyApplication.id)
         .group_by(SubsidyApplication.year)
@@ -290,8 +404,8 @@ def totals_per_year(session: Session, years: list[int] | None = None) -> list[Ye
     if years is not None:
         query = query.where(SubsidyApplication.year.in_(years))
     return [
-        YearTotals(year, apps, n, won, lost, as_amount(asked), as_amount(got))
-        for year, apps, n, won, lost, asked, got in session.execute(query)
+        YearTotals(year, apps, n, won, lost, known_amount(asked), known_amount(got), *unknown)
+        for year, apps, n, won, lost, asked, got, *unknown in session.execute(query)
     ]
 
 
@@ -306,7 +420,9 @@ def participant_counts():
             func.count(case((p.decision.in_(AWARDED), p.id))).label("awarded"),
             func.count(case((p.decision == p.REJECTED, p.id))).label("rejected"),
             func.sum(p.requested).label("requested"),
-            func.sum(p.granted).label("granted"),
+            _granted_sum().label("granted"),
+            _unknown()[0].label("requested_unknown"),
+            _unknown()[1].label("granted_unknown"),
         )
         .group_by(p.application_id)
         .subquery("participant_counts")
@@ -318,8 +434,10 @@ class ApplicationTotals:
     participants: int
     awarded: int
     rejected: int
-    requested: Decimal
-    granted: Decimal
+    requested: Decimal | None
+    granted: Decimal | None
+    requested_unknown: int = 0
+    granted_unknown: int = 0
 
 
 def application_totals(session: Session, application_id: int) -> ApplicationTotals:
@@ -330,7 +448,10 @@ def application_totals(session: Session, application_id: int) -> ApplicationTota
             func.count(case((p.decision.in_(AWARDED), p.id))),
             func.count(case((p.decision == p.REJECTED, p.id))),
             func.sum(p.requested),
-            func.sum(p.granted),
+            _granted_sum(),
+            *_unknown(),
         ).where(p.application_id == application_id)
     ).one()
-    return ApplicationTotals(row[0], row[1], row[2], as_amount(row[3]), as_amount(row[4]))
+    return ApplicationTotals(
+        row[0], row[1], row[2], known_amount(row[3]), known_amount(row[4]), row[5], row[6]
+    )

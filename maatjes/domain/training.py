@@ -322,19 +322,67 @@ class SessionInput:
     invited: list
 
 
+def _check_session(data: SessionInput, *, today: date, invited_before: tuple = ()) -> None:
+    """A session's date and invitations: from 2015 to two years ahead; no organisation that
+    left the pact is invited (one invited before it left may stay)."""
+    if not 2015 <= data.held_on.year <= today.year + 2:
+        raise RuleViolation(_l("Give a date between 2015 and two years ahead."), "held_on")
+    left = [o.name for o in data.invited if o.has_left and o not in invited_before]
+    if left:
+        raise RuleViolation(
+            _l("%(names)s left the pact and cannot be invited.", names=", ".join(left)), "invited"
+        )
+
+
+def _recorded(session: Session, training_session: TrainingSession, *, completed: bool = False):
+    """Whether any attendance of the session is recorded (only completions: ``completed``)."""
+    query = select(TrainingAttendance.id).where(
+        TrainingAttendance.session_id == training_session.id
+    )
+    if completed:
+        query = query.where(TrainingAttendance.completed.is_(True))
+    return session.scalar(query.limit(1)) is not None
+
+
+def update_session(
+    session: Session, training_session: TrainingSession, data: SessionInput, *, today: date
+) -> None:
+    """Correct a session's date, trainer organisation, location and invitations, with the rules
+    of a new session; a session with completions recorded cannot move into the future."""
+    _check_session(data, today=today, invited_before=tuple(training_session.invited))
+    if data.held_on > today and _recorded(session, training_session, completed=True):
+        raise RuleViolation(
+            _l("Volunteers completed this session: its date cannot lie in the future."),
+            "held_on",
+        )
+    training_session.held_on = data.held_on
+    training_session.trainer_organisation = data.trainer_organisation
+    training_session.location = " ".join(data.location.split())
+    training_session.invited = list(data.invited)
+    session.flush()
+
+
+def remove_session(session: Session, training_session: TrainingSession) -> None:
+    """Remove a session entered by mistake: only while no attendance is recorded."""
+    if _recorded(session, training_session) or training_session.people:
+        raise RuleViolation(
+            _l(
+                "Attendance is recorded for this session, so it cannot be removed. Untick "
+                "everyone who attended first, or correct its date instead."
+            )
+        )
+    training_session.invited = []
+    session.delete(training_session)
+    session.flush()
+
+
 def add_session(
     session: Session, training: Training, data: SessionInput, *, today: date
 ) -> TrainingSession:
     """A new session of a current training, with the organisations invited to it."""
     if training.archived:
         raise RuleViolation(ARCHIVED_NO_SESSIONS)
-    if not 2015 <= data.held_on.year <= today.year + 2:
-        raise RuleViolation(_l("Give a date between 2015 and two years ahead."), "held_on")
-    left = [o.name for o in data.invited if o.has_left]
-    if left:
-        raise RuleViolation(
-            _l("%(names)s left the pact and cannot be invited.", names=", ".join(left)), "invited"
-        )
+    _check_session(data, today=today)
     training_session = TrainingSession(
         training=training,
         held_on=data.held_on,

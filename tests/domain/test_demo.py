@@ -42,3 +42,23 @@ def test_the_demo_command_says_whether_it_added_anything(app):
     second = runner.invoke(args=["maatjes", "demo"])
     assert second.exit_code == 0
     assert "nothing was added" in second.output and "Demo data loaded." not in second.output
+
+
+def test_the_demo_registry_names_people_as_people_and_dates_the_linking_pins_roles():
+    from maatjes.models import Organisation, Person, PersonRole, Role, User
+
+    load_demo(db.session, today=TODAY)
+    db.session.commit()
+    names = db.session.scalars(select(Person.name)).all()
+    assert not [n for n in names if n.startswith("Contactpersoon") or n.endswith(")")]
+    assert "Marcel Gravenberch" in names
+    pins = db.session.scalars(
+        select(PersonRole).where(PersonRole.role == PersonRole.LINKING_PIN)
+    ).all()
+    assert len(pins) == 3 and {p.started_on.year for p in pins} == {2021}
+    # The demo's organisation contact login is Recogin's (renamed) contact person.
+    contact = db.session.scalar(select(User).where(User.role == Role.ORGANISATION_CONTACT))
+    recogin = db.session.scalar(select(Organisation).where(Organisation.name == "Recogin"))
+    person = db.session.scalar(select(Person).where(Person.user_id == contact.id))
+    assert person.organisation_id == recogin.id
+    assert recogin.contact_person.name == contact.name == "Yvonne L."

@@ -277,6 +277,9 @@ MATRIX = {
     "trainings.new": [("GET", "/trainings/new", STAFF)],
     "trainings.detail": [("GET", "/trainings/{training}", STAFF)],
     "trainings.session": [("GET", "/trainings/sessions/{session}", STAFF)],
+    "trainings.edit_session": [("GET", "/trainings/sessions/{session}/edit", STAFF)],
+    # A session with attendance recorded is not removed (422); the others get 403 or the login.
+    "trainings.remove_session": [("POST", "/trainings/sessions/{session}/delete", STAFF)],
     "residents.index": [("GET", "/residents/", STAFF)],
     "residents.new": [("GET", "/residents/new", STAFF)],
     "residents.detail": [
@@ -393,7 +396,12 @@ MATRIX = {
         ("GET", "/registry/people/{p_oost}/edit", {**ADMIN_ONLY, "organisation_contact": 404}),
         ("GET", "/registry/people/{p_own}/edit", {**ADMIN_ONLY, "organisation_contact": OK}),
     ],
-    "people.archive": [("POST", "/registry/people/{p_oost}/archive", ADMIN_ONLY)],
+    "people.archive": [
+        ("POST", "/registry/people/{p_oost}/archive", {**ADMIN_ONLY, "organisation_contact": 404}),
+        # The contact's own person: asked, then refused with a message (it would block its own
+        # account): an answer, not a refusal of access.
+        ("POST", "/registry/people/{p_own}/archive", {**ADMIN_ONLY, "organisation_contact": OK}),
+    ],
     "people.add_role": [("POST", "/registry/people/{p_oost}/roles", ADMIN_ONLY)],
     "people.end_role": [("POST", "/registry/people/roles/{role}/end", ADMIN_ONLY)],
     "people.account": [("GET", "/registry/people/{p_oost}/account", STAFF)],
@@ -415,6 +423,10 @@ MATRIX = {
     "meetings.attendance": [("GET", "/registry/meetings/attendance?year=2021", STAFF)],
     "meetings.new": [("GET", "/registry/meetings/new", ADMIN_ONLY)],
     "meetings.detail": [("GET", "/registry/meetings/{meeting}", STAFF)],
+    "meetings.edit": [
+        ("GET", "/registry/meetings/{meeting}/edit", ADMIN_ONLY),
+        ("POST", "/registry/meetings/{meeting}/edit", ADMIN_ONLY),
+    ],
     "meetings.add_item": [("POST", "/registry/meetings/{meeting}/items", ADMIN_ONLY)],
     "meetings.remove_item": [
         ("POST", "/registry/meetings/{meeting}/items/{item}/delete", ADMIN_ONLY)

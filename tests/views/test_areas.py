@@ -282,9 +282,6 @@ def test_neighbourhoods_are_added_and_renamed_with_unique_names_per_area(app, wo
     admin = client_as(app, world["users"]["admin"])
     url = f"/registry/areas/{world['oost']}/neighbourhoods"
     assert admin.post(url, data={"name": " Venserpolder "}).status_code == 302
-    # The same name in another area is fine.
-    other = f"/registry/areas/{world['centrum']}/neighbourhoods"
-    assert admin.post(other, data={"name": "Holendrecht"}).status_code == 302
     with app.app_context():
         names = db.session.scalars(
             select(Neighbourhood.name).where(Neighbourhood.area_id == world["oost"])
@@ -311,12 +308,31 @@ def test_neighbourhoods_are_added_and_renamed_with_unique_names_per_area(app, wo
         assert db.session.get(Neighbourhood, world["reigersbos"]).name == "Reigersbos-Zuid"
 
 
+def test_a_neighbourhood_name_of_another_area_is_refused_on_adding_and_renaming(app, world):
+    admin = client_as(app, world["users"]["admin"], locale="en")
+    with app.app_context():
+        before = _counts()
+    other = f"/registry/areas/{world['centrum']}/neighbourhoods"
+    response = admin.post(other, data={"name": " holendrecht "})
+    assert response.status_code == 422
+    assert "holendrecht is a neighbourhood of Bijlmer-Oost already" in text(response)
+    with app.app_context():
+        kbuurt = db.session.scalar(select(Neighbourhood.id).where(Neighbourhood.name == "K-buurt"))
+    rename = f"/registry/areas/neighbourhoods/{kbuurt}/rename"
+    response = admin.post(rename, data={"name": "REIGERSBOS"})
+    assert response.status_code == 422
+    assert "REIGERSBOS is a neighbourhood of Bijlmer-Oost already" in text(response)
+    with app.app_context():
+        assert _counts() == before
+        assert db.session.get(Neighbourhood, kbuurt).name == "K-buurt"
+
+
 def test_a_neighbourhood_in_use_stays_and_an_unused_one_may_go(app, world):
     admin = client_as(app, world["users"]["admin"])
     page = text(admin.get(f"/registry/areas/{world['oost']}"))
     used = page[page.index(f'data-neighbourhood-id="{world["holendrecht"]}"') :]
     used = used[: used.index("</tr>")]
-    assert "1 signals, 1 projects" in used and "cannot be removed" in used
+    assert "1 signal, 1 project" in used and "cannot be removed" in used
     assert "/remove" not in used
     response = admin.post(f"/registry/areas/neighbourhoods/{world['holendrecht']}/remove")
     assert response.status_code == 422

@@ -78,6 +78,8 @@ ROUTES = [
     ("GET", "/registry/meetings/new", _expect(ADMIN_ONLY)),
     ("POST", "/registry/meetings/new", _expect(ADMIN_ONLY)),
     ("GET", "/registry/meetings/{meeting}", _expect(READERS)),
+    ("GET", "/registry/meetings/{meeting}/edit", _expect(ADMIN_ONLY)),
+    ("POST", "/registry/meetings/{meeting}/edit", _expect(ADMIN_ONLY)),
     ("GET", "/registry/meetings/999999", _expect({"admin": ABSENT, "lead": ABSENT})),
     ("POST", "/registry/meetings/{meeting}/items", _expect(ADMIN_ONLY)),
     ("POST", "/registry/meetings/{meeting}/items/{item}/delete", _expect(ADMIN_ONLY)),
@@ -255,6 +257,8 @@ def test_others_see_only_their_own_actions_and_cannot_close_anothers(app):
 
 def test_the_lead_digest_counts_open_actions_past_their_date(app):
     from maatjes.domain import rhythm
+    from flask_babel import force_locale
+
     from maatjes.notifications import render
 
     today = local_today()
@@ -281,7 +285,7 @@ def test_the_lead_digest_counts_open_actions_past_their_date(app):
         )
         db.session.add(note)
         db.session.commit()
-        with app.test_request_context():
+        with app.test_request_context(), force_locale("en"):
             body = render(db.session, note, today=today).body
     assert "Pact actions past their date: 2" in body
     assert "/registry/actions?status=open&overdue=1" in body
@@ -308,7 +312,8 @@ BAD_MEETINGS = [
         "Not a valid choice",
     ),
     ({"kind": "general", "held_on": "0001-01-01"}, "from 1 January 2000"),
-    ({"kind": "general", "held_on": "9999-12-31"}, "at most five years ahead"),
+    ({"kind": "general", "held_on": "9999-12-31"}, "at most a year from today"),
+    ({"kind": "general", "held_on": "{two_years_ahead}"}, "at most a year from today"),
     ({"kind": "general", "held_on": "yesterday"}, "Not a valid date value"),
     ({"kind": "board", "held_on": "2022-03-01"}, "Not a valid choice"),
     ({"kind": "general", "held_on": "2022-03-01", "title": "x" * 161}, "160"),
@@ -320,6 +325,7 @@ def test_a_bad_new_meeting_is_refused_with_a_message(app, form, message):
     with app.app_context():
         ids = _world()
         before = _counts()
+    ids["two_years_ahead"] = (local_today() + timedelta(days=2 * 366)).isoformat()
     form = {k: v.format(**ids) for k, v in form.items()}
     response = client_as(app, ids["admin"]).post("/registry/meetings/new", data=form)
     assert response.status_code == 422
@@ -526,3 +532,93 @@ def test_the_list_filters_by_kind_year_and_group_and_searches_the_minutes(app):
     assert dates("/registry/meetings/?q=schuldhulp") == ["1 May 2021"]
     assert dates("/registry/meetings/?q=venzo") == ["1 Jun 2021"]
     assert dates("/registry/meetings/?year=1999") == dates("/registry/meetings/")  # ignored
+
+
+# --- Correcting a meeting -------------------------------------------------------------------
+
+
+def test_an_admin_corrects_a_meetings_kind_group_date_title_and_location(app):
+    with app.app_context():
+        ids = _world()
+    admin = client_as(app, ids["admin"])
+    url = f"/registry/meetings/{ids['meeting']}/edit"
+    form = admin.get(url)
+    assert form.status_code == 200 and 'value="ALV"' in text(form)
+    assert f'href="{url}"' in text(admin.get(f"/registry/meetings/{ids['meeting']}"))
+    data = {
+        "kind": "theme_group",
+        "theme_group": str(ids["group"]),
+        "held_on": "2022-02-15",
+        "title": "Armoede overleg",
+        "location": "Buurthuis",
+    }
+    response = admin.post(url, data=data)
+    assert response.status_code == 302
+    with app.app_context():
+        meeting = db.session.get(Meeting, ids["meeting"])
+        assert (meeting.kind, meeting.theme_group_id, meeting.held_on) == (
+            "theme_group",
+            ids["group"],
+            date(2022, 2, 15),
+        )
+        assert (meeting.title, meeting.location) == ("Armoede overleg", "Buurthuis")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"held_on": "1999-12-31"}, "from 1 January 2000"),
+        ({"held_on": "{two_years_ahead}"}, "at most a year from today"),
+        ({"kind": "theme_group"}, "Choose the theme group"),
+        ({"theme_group": "{group}"}, "Only a theme group's meeting"),
+        ({"held_on": "2022-03-15"}, "An action of this meeting is due before this date"),
+    ],
+)
+def test_a_bad_correction_of_a_meeting_is_refused_and_keeps_what_was_typed(app, changes, message):
+    with app.app_context():
+        ids = _world()
+    ids["two_years_ahead"] = (local_today() + timedelta(days=2 * 366)).isoformat()
+    data = {"kind": "general", "held_on": "2022-02-01", "title": "Typed title", "location": ""}
+    data.update({k: v.format(**ids) for k, v in changes.items()})
+    response = client_as(app, ids["admin"]).post(
+        f"/registry/meetings/{ids['meeting']}/edit", data=data
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert message in page and 'value="Typed title"' in page
+    with app.app_context():
+        meeting = db.session.get(Meeting, ids["meeting"])
+        assert (meeting.kind, meeting.held_on, meeting.title) == (
+            "general",
+            date(2022, 2, 1),
+            "ALV",
+        )
+
+
+def test_the_attendance_page_formats_the_average_and_offers_the_years_with_meetings(app):
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        orgs = [
+            Organisation(name=f"Org {n}", status="member", joined_on=date(2018, 1, 1))
+            for n in range(15)
+        ]
+        db.session.add_all(orgs)
+        for n, present in enumerate((14, 15)):
+            meeting = Meeting(kind=Meeting.GENERAL, held_on=date(2021, 3 + n, 1))
+            meeting.organisations = orgs[:present]
+            db.session.add(meeting)
+        db.session.commit()
+    url = "/registry/meetings/attendance?year=2021"
+    assert "14,5" in text(client_as(app, lead_id, locale="nl").get(url))
+    page = text(client_as(app, lead_id).get(url))
+    assert "14.5" in page
+    years = re.findall(r'<option value="(\d+)"', page)
+    assert years == [str(y) for y in range(local_today().year, 2020, -1)]
+
+
+def test_the_attendance_page_without_meetings_offers_this_year_only(app):
+    with app.app_context():
+        lead_id = make_user(Role.LEAD).id
+        db.session.commit()
+    page = text(client_as(app, lead_id).get("/registry/meetings/attendance"))
+    assert re.findall(r'<option value="(\d+)"', page) == [str(local_today().year)]

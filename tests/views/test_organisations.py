@@ -1,6 +1,7 @@
 """The organisations' pages: the whole admission as an admin clicks through it, access per role
 for every route, bad input in every form, and lists that do not grow in statements."""
 
+import re
 from datetime import date
 
 import pytest
@@ -703,3 +704,102 @@ def test_the_list_and_the_counts_issue_the_same_statements_at_2_and_40_organisat
 
     small, large = measure(2), measure(40)
     assert small == large
+
+
+# ---------------------------------------------------------------------------------------------
+# Walk-through fixes
+
+
+def test_an_organisation_contact_sees_its_own_due_actions_on_its_page(app, world):
+    from datetime import timedelta
+
+    from maatjes.models import Action, Meeting
+
+    yesterday = local_today() - timedelta(days=1)
+    with app.app_context():
+        other = Person(name="Kofi Boateng", organisation_id=world["oost"])
+        meeting = Meeting(kind=Meeting.GENERAL, held_on=yesterday, title="AV")
+        meeting.actions.append(
+            Action(text="Send the charter", owner_id=world["contact"], due_on=yesterday)
+        )
+        meeting.actions.append(Action(text="Book the room", owner=other, due_on=yesterday))
+        db.session.add_all([other, meeting])
+        db.session.commit()
+    contact = client_as(app, world["users"]["organisation_contact"], locale="en")
+    page = contact.get("/", follow_redirects=True).text
+    assert 'id="due-actions"' in page and "Your actions that are due" in page
+    assert "Send the charter" in page and "Book the room" not in page
+    admin_page = _client(app, world, "admin").get(f"/registry/organisations/{world['centrum']}")
+    assert 'id="due-actions"' not in admin_page.text
+
+
+def test_a_refusal_needs_a_reason_and_shows_in_the_list_and_on_the_page(app, world):
+    admin = client_as(app, world["users"]["admin"], locale="en")
+    url = f"/registry/organisations/{world['candidate']}/admission"
+    data = {"decision": "refused", "decided_on": "2025-11-01", "submit_decide": "y"}
+    response = admin.post(url, data={**data, "decision_note": "  "})
+    assert response.status_code == 422 and "why it is not admitted" in response.text
+    assert _org_state(app, world["candidate"])["decision"] is None
+    assert admin.post(url, data={**data, "decision_note": "Commercial"}).status_code == 302
+    listed = admin.get("/registry/organisations/?status=candidate").text
+    row = listed[listed.index(f'data-organisation="{world["candidate"]}"') :]
+    row = row.split("</tr>")[0]
+    assert 'data-status="refused"' in row and "Not admitted · 1 Nov 2025" in row
+    page = admin.get(f"/registry/organisations/{world['candidate']}").text
+    assert 'data-status="refused"' in page and "Commercial" in page
+
+
+def test_the_note_of_registering_a_candidate_shows_and_starts_the_decision(app, world):
+    admin = client_as(app, world["users"]["admin"], locale="en")
+    response = admin.post(
+        "/registry/organisations/new",
+        data={"name": "Nieuwkomer", "kind": "partner", "entry": "candidate", "note": "Met Ama"},
+    )
+    assert response.status_code == 302
+    page = admin.get(response.headers["Location"]).text
+    assert 'id="intake-note"' in page and "Met Ama" in page
+    admission = admin.get(response.headers["Location"] + "/admission").text
+    assert "Met Ama</textarea>" in admission
+
+
+def test_the_new_form_shows_every_mistake_at_once(app, world):
+    admin = client_as(app, world["users"]["admin"], locale="en")
+    before = _rows(app)
+    response = admin.post(
+        "/registry/organisations/new",
+        data={
+            "name": "X",
+            "kind": "member",
+            "entry": "candidate",
+            "website": "not a site",
+            "phone": "12",
+            "email": "not-an-email",
+            "languages": "xyzzy qq",
+        },
+    )
+    assert response.status_code == 422
+    for message in ("web address", "not a phone number", "valid e-mail", "not a language"):
+        assert message in response.text, message
+    assert _rows(app) == before
+
+
+def test_the_page_lists_the_theme_groups_it_is_a_member_of(app, world):
+    with app.app_context():
+        group = db.session.get(ThemeGroup, world["theme"])
+        group.organisations.append(db.session.get(Organisation, world["centrum"]))
+        db.session.commit()
+    admin_page = _client(app, world, "admin").get(f"/registry/organisations/{world['centrum']}")
+    assert f'data-theme-group="{world["theme"]}"' in admin_page.text
+    other = _client(app, world, "admin").get(f"/registry/organisations/{world['oost']}")
+    assert 'data-theme-group="' not in other.text
+
+
+def test_the_area_filter_offers_an_area_bound_user_its_own_areas_only(app, world):
+    def offered(role) -> set[str]:
+        page = _client(app, world, role).get("/registry/organisations/").text
+        select_ = page[page.index('name="area"') :].split("</select>")[0]
+        return set(re.findall(r'<option value="(\d+)"', select_))
+
+    own, other = str(world["area_oost"]), str(world["area_centrum"])
+    assert offered("buurtteam") == offered("linking_pin") == {own}
+    assert offered("lead") == {own, other}

@@ -134,7 +134,8 @@ ROUTES = [
     ("GET", "/registry/people/{mine}/edit", EDITORS_MINE),
     ("POST", "/registry/people/{mine}/edit", EDITORS_MINE),
     ("GET", "/registry/people/{other}/edit", EDITORS_OTHER),
-    ("POST", "/registry/people/{mine}/archive", ADMIN_ONLY),
+    ("POST", "/registry/people/{mine}/archive", EDITORS_MINE),
+    ("POST", "/registry/people/{other}/archive", EDITORS_OTHER),
     ("POST", "/registry/people/{mine}/roles", ADMIN_ONLY),
     ("POST", "/registry/people/roles/{role}/end", ADMIN_ONLY),
     ("GET", "/registry/people/{mine}/account", STAFF),
@@ -694,6 +695,69 @@ def test_archiving_asks_first_then_ends_the_roles_and_blocks_the_account(app, wo
     assert "an archived person takes no new roles" in text(response)
     assert f'/registry/people/{pin_id}"' not in text(admin.get("/registry/people/"))
     assert f'/registry/people/{pin_id}"' in text(admin.get("/registry/people/?status=archived"))
+
+
+def test_an_organisation_contact_archives_its_own_people_but_not_itself(app, world):
+    contact = client_as(app, world["users"]["organisation_contact"], locale="en")
+    with app.app_context():
+        own_id = db.session.scalar(
+            select(Person.id).where(Person.user_id == world["users"]["organisation_contact"])
+        )
+    page = text(contact.get(f"/registry/people/{world['mine']}"))
+    assert 'id="archive-person"' in page
+    assert 'id="archive-person"' not in text(contact.get(f"/registry/people/{own_id}"))
+    url = f"/registry/people/{world['mine']}/archive"
+    assert 'id="confirm-question"' in text(contact.post(url))
+    assert contact.post(url, data={"confirmed": "1"}).status_code == 302
+    with app.app_context():
+        assert not db.session.get(Person, world["mine"]).active
+    # Another organisation's person: absent.
+    assert contact.post(f"/registry/people/{world['other']}/archive").status_code == 404
+    # Itself: refused with a message, before the question; its account stays.
+    response = contact.post(
+        f"/registry/people/{own_id}/archive", data={"confirmed": "1"}, follow_redirects=True
+    )
+    assert "You cannot archive yourself" in text(response)
+    with app.app_context():
+        person = db.session.get(Person, own_id)
+        assert person.active and person.user.active
+        assert db.session.get(Person, world["other"]).active
+
+
+def test_the_organisation_filter_with_an_organisation_out_of_scope_shows_no_one(app, world):
+    contact = client_as(app, world["users"]["organisation_contact"], locale="en")
+    mine = text(contact.get(f"/registry/people/?organisation={world['ours']}"))
+    assert "Ama Mensah" in mine
+    with app.app_context():
+        theirs = db.session.scalar(
+            select(Person.organisation_id).where(Person.id == world["other"])
+        )
+    for client in (contact, client_as(app, world["users"]["buurtteam"], locale="en")):
+        page = text(client.get(f"/registry/people/?organisation={theirs}"))
+        assert "Ama Mensah" not in page and "Kofi Boateng" not in page
+        assert f'value="{theirs}"' not in page  # not a choice of the filter either
+
+
+def test_a_linking_pin_without_an_area_is_told_why_the_lists_are_empty(app, world):
+    from maatjes.models import PersonRole as Held
+
+    pin = client_as(app, world["users"]["linking_pin"], locale="en")
+    notice = "You are not recorded as the Linking Pin of an area"
+    page = text(pin.get("/registry/people/"))
+    assert notice not in page
+    assert "· Linking Pin · Bijlmer-Oost" in page  # the navbar's "who" line names the area
+    with app.app_context():
+        for held in db.session.scalars(
+            select(Held)
+            .join(Person, Person.id == Held.person_id)
+            .where(Person.user_id == world["users"]["linking_pin"])
+        ):
+            held.ended_on = held.started_on
+        db.session.commit()
+    page = text(pin.get("/registry/people/"))
+    assert notice in page and "· Linking Pin · Bijlmer-Oost" not in page
+    assert notice in text(pin.get("/registry/organisations/"))
+    assert notice not in text(client_as(app, world["users"]["buurtteam"]).get("/registry/people/"))
 
 
 def test_a_role_starting_later_is_recorded_and_a_theme_group_lead_needs_a_group(app, world):

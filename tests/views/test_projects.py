@@ -268,6 +268,7 @@ def test_budget_lines_in_euros_with_their_total(app):
         ("10000000", "below ten million"),
         ("-3", "cannot be negative"),
         ("1.999", "could mean thousands or decimals"),
+        ("0,005", "An amount has at most two decimals (cents)."),
         ("", "Give an amount."),
     ):
         response = lead.post(url, data={"description": "Bad", "amount": amount})

@@ -90,6 +90,15 @@ def test_the_admin_records_an_application(app):
         ({"year": "2" * 30}, "Give a year from 2000 up to 5 years ahead."),
         ({"year": "1e309"}, "Not a valid integer value."),
         ({"ends_on": "2022-12-31"}, "The period cannot end before it starts."),
+        (
+            {"starts_on": "2024-02-01", "ends_on": "2024-12-31"},
+            "The period must include part of 2023: it starts after it.",
+        ),
+        (
+            {"starts_on": "2022-01-01", "ends_on": "2022-06-30"},
+            "The period must include part of 2023: it ends before it.",
+        ),
+        ({"starts_on": "", "ends_on": "2021-12-31"}, "it ends before it"),
         ({"starts_on": "0001-01-01"}, "Give a date from 2000 up to 5 years ahead."),
         ({"submitted_on": (local_today() + timedelta(days=2)).isoformat()}, "up to today"),
         ({"lead_organisation": ""}, "Choose the lead applicant."),
@@ -295,3 +304,92 @@ def test_totals_per_year_from_the_seeds_in_both_languages(app):
     assert year_row(dutch.get_data(as_text=True), 2022)["granted"] == "€\xa0168.750,50"
     only_2021 = client_as(app, world["users"]["lead"]).get("/registry/subsidies/?year=2021")
     assert len(re.findall(r"<tr data-application=", only_2021.get_data(as_text=True))) == 1
+
+
+def test_a_period_overlapping_the_year_is_accepted(app):
+    with app.app_context():
+        world = build_registry_world()
+    admin = client_as(app, world["users"]["admin"])
+    data = _application_form(world, starts_on="2022-07-01", ends_on="2023-06-30")
+    assert admin.post("/registry/subsidies/new", data=data).status_code == 302
+
+
+def test_a_second_application_for_the_same_funder_scheme_and_year_is_refused(app):
+    with app.app_context():
+        world = build_registry_world()
+    admin = client_as(app, world["users"]["admin"])
+    data = _application_form(world, funder="gemeente AMSTERDAM ", scheme="sociale basis")
+    data.update(year="2022", starts_on="", ends_on="")
+    response = admin.post("/registry/subsidies/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "for sociale basis in 2022 exists already" in page
+    assert f'href="/registry/subsidies/{world["application"]}"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SubsidyApplication.id))) == 1
+    # Saving the existing application itself is no duplicate; another year is another one.
+    edit = f"/registry/subsidies/{world['application']}/edit"
+    assert admin.post(edit, data=data).status_code == 302
+    data["year"] = "2023"
+    assert admin.post("/registry/subsidies/new", data=data).status_code == 302
+
+
+def test_the_search_finds_the_lead_applicant_and_the_participants(app):
+    with app.app_context():
+        world = build_registry_world()
+        other = SubsidyApplication(
+            funder="Oranje Fonds", scheme="Samen", year=2022, lead_organisation=make_org("Profor")
+        )
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    admin = client_as(app, world["users"]["admin"])
+
+    def found(q: str) -> set[int]:
+        page = admin.get("/registry/subsidies/", query_string={"q": q}).get_data(as_text=True)
+        return {int(i) for i in re.findall(r'data-application="(\d+)"', page)}
+
+    assert found("venzo") == {world["application"]}  # the lead applicant
+    assert found("surant") == {world["application"]}  # a participant
+    assert found("profor") == {other_id}
+    assert found("sociale venzo") == {world["application"]}  # words from different places
+    assert found("oranje venzo") == set()
+    assert found("fonds") == {other_id}
+
+
+def test_unknown_amounts_are_not_shown_as_nothing(app):
+    with app.app_context():
+        world = build_registry_world()
+        unknown = SubsidyApplication(
+            funder="Oranje Fonds", scheme="Samen", year=2021, lead_organisation=make_org("Profor")
+        )
+        db.session.add(unknown)
+        db.session.flush()
+        db.session.add(
+            SubsidyParticipant(application=unknown, organisation=make_org("A"), decision="pending")
+        )
+        # The world's application: one rejected participant asked € 12,500; one more, pending,
+        # asked an amount not known yet.
+        db.session.add(
+            SubsidyParticipant(
+                application_id=world["application"], organisation=make_org("B"), decision="pending"
+            )
+        )
+        db.session.commit()
+        unknown_id = unknown.id
+    admin = client_as(app, world["users"]["admin"])
+    page = admin.get("/registry/subsidies/").get_data(as_text=True)
+    row = re.search(rf'data-application="{unknown_id}".*?</tr>', page, re.S).group(0)
+    assert row.count("—") == 2 and "€0.00" not in row
+    row = re.search(rf'data-application="{world["application"]}".*?</tr>', page, re.S).group(0)
+    assert "€12,500.00" in row and "(1 unknown)" in row
+    # A rejection grants nothing: that € 0.00 is known, the pending one's is not.
+    assert '"Granted amount">€0.00 <span' in row
+    year = re.search(r'data-year="2021".*?</tr>', page, re.S).group(0)
+    assert year.count("—") == 2 and "€0.00" not in year
+    footer = admin.get(f"/registry/subsidies/{world['application']}").get_data(as_text=True)
+    footer = re.search(r'id="application-totals".*?</tr>', footer, re.S).group(0)
+    assert "€12,500.00" in footer and '"requested">€12,500.00 <span' in footer
+    assert "(1 unknown)" in footer  # the pending one's requested and granted are unknown
+    detail = admin.get(f"/registry/subsidies/{unknown_id}").get_data(as_text=True)
+    assert "€0.00" not in detail

@@ -98,6 +98,8 @@ STAFF = {**STAFF, "linking_pin": 403, "organisation_contact": 403}
     "method,url,expected",
     [
         ("GET", "/trainings/{t}/edit", STAFF),
+        ("GET", "/trainings/sessions/{s}/edit", STAFF),
+        ("POST", "/trainings/sessions/{s}/edit", {**STAFF, "admin": 422, "lead": 422}),
         ("POST", "/trainings/{t}/archive", STAFF),  # the confirmation page
         ("GET", "/trainings/year", STAFF),
         ("GET", "/trainings/year?year=2025", STAFF),
@@ -106,9 +108,12 @@ STAFF = {**STAFF, "linking_pin": 403, "organisation_contact": 403}
 )
 def test_every_new_route_per_role(app, world, method, url, expected):
     users, training_id = world
+    with app.app_context():
+        session_id = _session(db.session.get(Training, training_id), date(2025, 3, 1)).id
+        db.session.commit()
     for role in ROLES:
         client = app.test_client() if role == "anonymous" else client_as(app, users[role])
-        response = client.open(url.format(t=training_id), method=method)
+        response = client.open(url.format(t=training_id, s=session_id), method=method)
         got = response.status_code
         if got == 302 and "/login" in response.headers["Location"]:
             got = "login"
@@ -124,6 +129,22 @@ def test_a_missing_training_is_a_404(app):
 
 
 # --- the list ----------------------------------------------------------------------------------
+
+
+def test_the_list_does_not_repeat_a_name_that_is_the_kinds_label(app):
+    with app.app_context():
+        same = _training("Basic volunteer training", kind="basic", provider="project").id
+        other = _training("Schulden herkennen", kind="basic", provider="project").id
+        db.session.commit()
+    page = text(_lead(app).get("/trainings/"))
+
+    def row(training_id):
+        found = re.search(rf'data-training="{training_id}">.*?</li>', page, re.S).group(0)
+        return " ".join(found.split())
+
+    assert row(same).count("Basic volunteer training") == 1
+    assert "· 0 sessions" in row(same)
+    assert "· Basic volunteer training · 0 sessions" in row(other)
 
 
 def test_the_list_shows_providers_filters_and_the_years_target(app):
@@ -206,6 +227,7 @@ def _form(**changes):
         ({"organisation": "1e9"}, "Invalid Choice"),
         ({"name": " "}, "This field is required."),
         ({"refresh_months": "0"}, "Number must be between 1 and 120."),
+        ({"refresh_months": "twelve"}, "Not a valid integer value."),
         ({"kind": "gate"}, "Not a valid choice"),
     ],
 )
@@ -219,6 +241,8 @@ def test_bad_input_in_the_training_form_is_a_422_and_writes_nothing(app, changes
     assert response.status_code == 422
     page = text(response)
     assert message in page
+    if changes.get("refresh_months") == "twelve":  # one message, not the range's as well
+        assert "Number must be between" not in page
     if "name" not in changes:  # what was typed is shown again
         assert 'value="Schulden herkennen"' in page
     with app.app_context():
@@ -594,3 +618,111 @@ def test_the_catalogue_pages_issue_the_same_statements_at_two_sizes(app):
         with app.app_context():
             _empty_all_tables()
     assert counts[0] == counts[1]
+
+
+# --- correcting a session ----------------------------------------------------------------------
+
+
+def test_a_session_is_corrected_with_the_rules_of_a_new_one(app):
+    with app.app_context():
+        venzo, recogin, left = make_org("Venzo"), make_org("Recogin"), make_org("MCTC")
+        left.status = "left"
+        training = _training()
+        session = _session(training, date(2025, 3, 1), location="Oud")
+        session.invited = [venzo]
+        db.session.commit()
+        ids = {"venzo": venzo.id, "recogin": recogin.id, "left": left.id, "s": session.id}
+    client = _lead(app)
+    url = f"/trainings/sessions/{ids['s']}/edit"
+    assert url in text(client.get(f"/trainings/sessions/{ids['s']}"))
+    page = text(client.get(url))
+    assert 'value="Oud"' in page and 'value="2025-03-01"' in page
+    good = {"held_on": "2025-03-08", "trainer_organisation": "0", "location": "Nieuw"}
+    for bad, message in (
+        ({"invited": [str(ids["left"])]}, "is not a valid choice for this field"),
+        ({"held_on": "1999-05-01"}, "Give a date between 2015 and two years ahead."),
+        ({"location": "x" * 200}, "Field cannot be longer than 160 characters."),
+    ):
+        response = client.post(url, data={**good, **bad})
+        assert response.status_code == 422, bad
+        page = text(response)
+        assert message in page, bad
+    assert 'value="2025-03-08"' in page  # what was typed stays
+    with app.app_context():
+        assert db.session.get(TrainingSession, ids["s"]).location == "Oud"
+    data = {
+        **good,
+        "trainer_organisation": str(ids["recogin"]),
+        "invited": [str(ids["venzo"]), str(ids["recogin"])],
+    }
+    response = client.post(url, data=data)
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "Nieuw" in page and "Invited: Recogin, Venzo" in page
+    with app.app_context():
+        session = db.session.get(TrainingSession, ids["s"])
+        assert session.held_on == date(2025, 3, 8)
+        assert session.trainer_organisation_id == ids["recogin"]
+
+
+def test_a_session_invited_before_its_organisation_left_can_still_be_corrected(app):
+    with app.app_context():
+        gone = make_org("MCTC")
+        session = _session(_training(), date(2025, 3, 1))
+        session.invited = [gone]
+        db.session.flush()
+        gone.status = "left"
+        db.session.commit()
+        ids = gone.id, session.id
+    response = _lead(app).post(
+        f"/trainings/sessions/{ids[1]}/edit",
+        data={"held_on": "2025-03-02", "trainer_organisation": "0", "invited": [str(ids[0])]},
+    )
+    assert response.status_code == 302
+
+
+def test_a_session_with_completions_does_not_move_into_the_future(app):
+    with app.app_context():
+        volunteer = make_volunteer(name="Ama", trained=False)
+        session = _session(_training(), local_today() - timedelta(days=3))
+        record_attendance(db.session, volunteer, session, completed=True)
+        db.session.commit()
+        session_id = session.id
+    ahead = (local_today() + timedelta(days=7)).isoformat()
+    response = _lead(app).post(
+        f"/trainings/sessions/{session_id}/edit",
+        data={"held_on": ahead, "trainer_organisation": "0"},
+    )
+    assert response.status_code == 422
+    assert "its date cannot lie in the future" in text(response)
+
+
+def test_a_session_is_removed_only_without_attendance(app):
+    with app.app_context():
+        training = _training()
+        empty = _session(training, date(2025, 3, 1))
+        empty.invited = [make_org("Venzo")]
+        attended = _session(training, date(2025, 4, 1))
+        record_attendance(db.session, make_volunteer(name="Ama"), attended, completed=False)
+        with_people = _session(training, date(2025, 5, 1))
+        with_people.people = [_person("Efua", make_org("Recogin"))]
+        db.session.commit()
+        ids = training.id, empty.id, attended.id, with_people.id
+    with app.app_context():
+        volunteer_id = make_volunteer(name="Kofi").user_id
+        sessions_before = _count(TrainingSession)
+        db.session.commit()
+    refused = client_as(app, volunteer_id).post(f"/trainings/sessions/{ids[1]}/delete")
+    assert refused.status_code == 403
+    client = _lead(app)
+    for session_id in ids[2:]:
+        response = client.post(f"/trainings/sessions/{session_id}/delete")
+        assert response.status_code == 422
+        assert "Attendance is recorded for this session" in text(response)
+    response = client.post(f"/trainings/sessions/{ids[1]}/delete")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/trainings/{ids[0]}")
+    with app.app_context():
+        assert _count(TrainingSession) == sessions_before - 1
+        assert db.session.get(TrainingSession, ids[1]) is None
+        assert _count(training_invitations) == 0

@@ -5,6 +5,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from maatjes.blueprints.fields import MultiCheckboxField
 from maatjes.blueprints.forms import Form
 from maatjes.domain.clock import local_today
+from maatjes.domain.errors import RuleViolation
+from maatjes.domain.meetings import check_held_on
 
 FIRST_YEAR = 2000
 YEARS_AHEAD = 5
@@ -18,6 +20,16 @@ def pact_date(form, field) -> None:
         raise ValidationError(_l("Give a date from 1 January 2000 onwards."))
     if field.data.year > local_today().year + YEARS_AHEAD:
         raise ValidationError(_l("Give a date at most five years ahead."))
+
+
+def meeting_day(form, field) -> None:
+    """A meeting's date within the registry's bounds (``domain.meetings.check_held_on``)."""
+    if field.data is None:
+        return
+    try:
+        check_held_on(field.data)
+    except RuleViolation as error:
+        raise ValidationError(str(error.message)) from None
 
 
 def optional_int(value):
@@ -53,7 +65,7 @@ class MeetingForm(Form):
         coerce=optional_int,
         description=_l("Only for a theme group's meeting."),
     )
-    held_on = DateField(_l("Date"), validators=[InputRequired(), pact_date])
+    held_on = DateField(_l("Date"), validators=[InputRequired(), meeting_day])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=160)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=160)])
     submit = SubmitField(_l("Save"))

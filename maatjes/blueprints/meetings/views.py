@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from maatjes.blueprints import or_404, show_violation, today
@@ -114,26 +114,42 @@ def index():
 # --- A new meeting --------------------------------------------------------------------------
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@edits
-def new():
-    form = MeetingForm()
+def _meeting_form(meeting: Meeting | None = None) -> MeetingForm:
+    """The form of a new meeting, or of a meeting to correct (filled in with what it has; its
+    theme group stays a choice even when archived)."""
+    form = MeetingForm(obj=meeting)
+    if meeting is not None and not form.is_submitted():
+        form.theme_group.data = meeting.theme_group_id
     form.kind.choices = choices("meeting_kind")
+    current = meeting.theme_group_id if meeting is not None else None
     form.theme_group.choices = [("", "—")] + [
         (g.id, g.name)
         for g in db.session.scalars(
-            select(ThemeGroup).where(ThemeGroup.active.is_(True)).order_by(ThemeGroup.name)
+            select(ThemeGroup)
+            .where(or_(ThemeGroup.active.is_(True), ThemeGroup.id == current))
+            .order_by(ThemeGroup.name)
         )
     ]
+    return form
+
+
+def _meeting_input(form: MeetingForm) -> rules.MeetingInput:
+    return rules.MeetingInput(
+        kind=form.kind.data,
+        held_on=form.held_on.data,
+        title=form.title.data or "",
+        location=form.location.data or "",
+        theme_group_id=form.theme_group.data,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@edits
+def new():
+    form = _meeting_form()
     status = 200
     if form.validate_on_submit():
-        data = rules.MeetingInput(
-            kind=form.kind.data,
-            held_on=form.held_on.data,
-            title=form.title.data or "",
-            location=form.location.data or "",
-            theme_group_id=form.theme_group.data,
-        )
+        data = _meeting_input(form)
         try:
             meeting = rules.create_meeting(db.session, data)
         except RuleViolation as error:
@@ -145,6 +161,27 @@ def new():
     if form.is_submitted():
         status = 400 if "csrf_token" in form and form.csrf_token.errors else 422
     return render_template("meetings/new.html", form=form), status
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@edits
+def edit(meeting_id: int):
+    """Correct a meeting's kind, theme group, date, title and location."""
+    meeting = or_404(db.session.get(Meeting, meeting_id))
+    form = _meeting_form(meeting)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            rules.update_meeting(db.session, meeting, _meeting_input(form))
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("Meeting saved."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    if form.is_submitted():
+        status = 400 if "csrf_token" in form and form.csrf_token.errors else 422
+    return render_template("meetings/edit.html", form=form, meeting=meeting), status
 
 
 # --- A meeting's page and its forms ---------------------------------------------------------
@@ -337,11 +374,14 @@ def attendance():
     if not FIRST_YEAR <= year <= this_year + YEARS_AHEAD:
         year = this_year
     figures = rules.year_figures(db.session, year)
+    # The years with meetings: from the first meeting's year (this year if none) to this year.
+    first = db.session.scalar(select(func.min(Meeting.held_on)))
+    first_year = min(first.year, this_year) if first else this_year
     return render_template(
         "meetings/attendance.html",
         figures=figures,
         year=year,
-        years=list(range(this_year, FIRST_YEAR - 1, -1)),
+        years=list(range(this_year, first_year - 1, -1)),
         kinds=Meeting.KINDS,
     )
 

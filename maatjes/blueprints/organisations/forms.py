@@ -8,10 +8,20 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from maatjes.blueprints.fields import LANGUAGE_TEXT_MAX, LanguageListField, MultiCheckboxField
 from maatjes.blueprints.forms import Form, PhoneField
+from maatjes.domain import phones
+from maatjes.domain.errors import RuleViolation
+from maatjes.domain.organisations import normalise_website
 from maatjes.labels import LABELS
 from maatjes.models import Assessment
 
@@ -52,6 +62,21 @@ class DetailsForm(Form):
     )
     contact_person = SelectField(_l("Contact person"), coerce=_optional_id)
     submit = SubmitField(_l("Save"))
+
+    # The domain's checks of the web address and the phone number, run with the fields' own
+    # checks, so every mistake shows at once (the domain checks again when saving).
+    def validate_website(self, field):
+        _rule(normalise_website, field.data)
+
+    def validate_phone(self, field):
+        _rule(phones.normalise_optional, field.data)
+
+
+def _rule(check, value) -> None:
+    try:
+        check(value)
+    except RuleViolation as error:
+        raise ValidationError(str(error.message)) from None
 
 
 class OrganisationForm(DetailsForm):

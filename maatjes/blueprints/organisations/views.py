@@ -31,14 +31,16 @@ from maatjes.blueprints.organisations.forms import (
     NewOrganisationForm,
     OrganisationForm,
 )
+from maatjes.domain import meetings as meeting_rules
 from maatjes.domain import organisations as rules
-from maatjes.domain import registry_access, search
+from maatjes.domain import people, registry_access, search
 from maatjes.domain.errors import RuleViolation
 from maatjes.domain.languages import format_language_list
 from maatjes.extensions import db
 from maatjes.formatting import custom_language_names, label, long_date
 from maatjes.labels import choices
 from maatjes.models import Area, Assessment, Organisation, Person, Role, ThemeGroup
+from maatjes.models.pact import theme_group_organisations
 from maatjes.models.registry import organisation_areas, organisation_themes
 
 bp = Blueprint("organisations", __name__, url_prefix="/registry/organisations")
@@ -58,7 +60,11 @@ def index():
         if own is not None:
             return redirect(url_for("organisations.detail", organisation_id=own))
     every = ("", _("All"))
-    areas = db.session.execute(select(Area.id, Area.name).order_by(Area.name)).all()
+    area_query = select(Area.id, Area.name).order_by(Area.name)
+    if current_user.role in Role.AREA_BOUND:
+        # Buurtteam staff and Linking Pins choose among their own areas only.
+        area_query = area_query.where(Area.id.in_(people.area_ids(db.session, current_user)))
+    areas = db.session.execute(area_query).all()
     themes = db.session.execute(
         select(ThemeGroup.id, ThemeGroup.name).order_by(ThemeGroup.name)
     ).all()
@@ -104,6 +110,7 @@ def index():
         args=args,
         filters=filters,
         may_add=registry_access.may_admit(current_user),
+        no_area=people.holds_no_area(db.session, current_user),
     )
 
 
@@ -239,9 +246,26 @@ def _render_detail(organisation: Organisation, *, charter_form=None, leave_form=
         charter_form.signed_on.data = today()
     if not leave_form.left_on.data and not leave_form.left_on.raw_data:
         leave_form.left_on.data = today()
+    # The theme groups it is a member of (one statement).
+    groups = db.session.execute(
+        select(ThemeGroup.id, ThemeGroup.name)
+        .join(
+            theme_group_organisations,
+            theme_group_organisations.c.theme_group_id == ThemeGroup.id,
+        )
+        .where(theme_group_organisations.c.organisation_id == organisation.id)
+        .order_by(ThemeGroup.name)
+    ).all()
+    # An organisation contact lands here (``index``): its own actions that are due show here,
+    # as on the other roles' home pages.
+    due = []
+    if current_user.role == Role.ORGANISATION_CONTACT:
+        due = meeting_rules.due_actions(db.session, current_user, today())
     return render_template(
         "organisations/detail.html",
         organisation=organisation,
+        theme_groups=groups,
+        due_actions=due,
         assessed=assessed,
         criteria=Assessment.CRITERIA,
         staff=current_user.role in Role.STAFF,
@@ -333,7 +357,9 @@ def admission(organisation_id: int):
         assessment_form = AssessmentForm()
         if request.method != "POST":
             _fill_assessment(assessment_form, organisation)
-        decision_form = DecisionForm(formdata=None, decided_on=today())
+        decision_form = DecisionForm(
+            formdata=None, decided_on=today(), decision_note=organisation.decision_note
+        )
     if deciding and decision_form.validate_on_submit():
         try:
             rules.decide(

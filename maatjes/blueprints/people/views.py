@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import exists, func, literal, or_, select
+from sqlalchemy import exists, false, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from maatjes.blueprints import (
@@ -38,6 +38,13 @@ from maatjes.models import Area, Organisation, Person, PersonRole, Role, ThemeGr
 from maatjes.models.pact import theme_group_people
 
 bp = Blueprint("people", __name__, url_prefix="/registry/people")
+
+
+@bp.app_template_global()
+def user_area_names(user) -> str:
+    """The areas the account acts for, for the navigation bar's "who" line ("" for none)."""
+    return ", ".join(people.area_names(db.session, user))
+
 
 # Who reads the people of the registry (each sees those ``registry_access.people_query`` gives).
 READERS = (Role.ADMIN, Role.LEAD, Role.BUURTTEAM, Role.LINKING_PIN, Role.ORGANISATION_CONTACT)
@@ -133,7 +140,11 @@ def index():
             )
         )
     chosen = args.get("organisation")
-    if chosen == "none":
+    if request.args.get("organisation") and not chosen:
+        # An organisation the user may not see (or no organisation at all) has no one to show:
+        # an empty list, not everyone.
+        query = query.where(false())
+    elif chosen == "none":
         query = query.where(Person.organisation_id.is_(None))
     elif chosen:
         query = query.where(Person.organisation_id == int(chosen))
@@ -156,6 +167,7 @@ def index():
         filters=filters,
         staff=staff,
         may_add=_may_add(),
+        no_area=people.holds_no_area(db.session, current_user),
     )
 
 
@@ -207,6 +219,7 @@ def _render_detail(
     past = sorted(
         (r for r in person.roles if not r.current), key=lambda r: r.ended_on, reverse=True
     )
+    may_edit = registry_access.may_edit_person(db.session, current_user, person)
     return render_template(
         "people/detail.html",
         person=person,
@@ -215,7 +228,8 @@ def _render_detail(
         groups=groups,
         admin=admin,
         staff=current_user.role in Role.STAFF,
-        may_edit=registry_access.may_edit_person(db.session, current_user, person),
+        may_edit=may_edit,
+        may_archive=may_edit and person.active and person.user_id != current_user.id,
         role_form=role_form,
         end_form=end_form,
         end_role_id=end_role_id,
@@ -317,11 +331,20 @@ def edit(person_id: int):
 
 
 @bp.route("/<int:person_id>/archive", methods=["POST"])
-@roles_required(Role.ADMIN)
+@roles_required(*EDITORS)
 def archive(person_id: int):
-    person = or_404(db.session.get(Person, person_id))
+    """Pact support staff archive anyone; an organisation contact its own organisation's
+    people (``registry_access.may_edit_person``), not itself."""
+    person = _visible(person_id)
+    if not registry_access.may_edit_person(db.session, current_user, person):
+        abort(403)
     back = url_for("people.detail", person_id=person.id)
-    if person.active and not confirmed():
+    try:
+        people.check_archive(person, by=current_user)
+    except RuleViolation as error:
+        show_violation(None, error)
+        return redirect(back)
+    if not confirmed():
         return confirmation_page(
             _("Archive %(name)s?", name=person.name),
             _(

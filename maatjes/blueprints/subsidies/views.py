@@ -13,7 +13,7 @@ from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.projects.forms import RemoveForm
 from maatjes.blueprints.projects.views import form_status, module_access
 from maatjes.blueprints.subsidies.forms import ApplicationForm, ParticipantForm
-from maatjes.domain import registry_access, search
+from maatjes.domain import registry_access
 from maatjes.domain import subsidies as rules
 from maatjes.domain.errors import RuleViolation
 from maatjes.extensions import db
@@ -40,10 +40,10 @@ def index():
         func.coalesce(counts.c.awarded, 0),
         counts.c.requested,
         counts.c.granted,
+        func.coalesce(counts.c.requested_unknown, 0),
+        func.coalesce(counts.c.granted_unknown, 0),
     ).outerjoin(counts, counts.c.application_id == SubsidyApplication.id)
-    found = search.matches(
-        func.lower(SubsidyApplication.funder + " " + SubsidyApplication.scheme), args.q
-    )
+    found = rules.matching(args.q)
     if found is not None:
         query = query.where(found)
     if args.get("year"):
@@ -63,7 +63,7 @@ def index():
         args=args,
         filters=filters,
         totals=totals,
-        amount=rules.as_amount,
+        amount=rules.known_amount,
         may_edit=registry_access.may_edit(current_user, MODULE),
     )
 
@@ -90,18 +90,22 @@ def _application_input(form: ApplicationForm) -> rules.ApplicationInput:
 
 
 def _save_application(form: ApplicationForm, application: SubsidyApplication | None):
+    existing_id = None
     if form.validate_on_submit():
         try:
             saved = rules.save_application(db.session, application, _application_input(form))
+        except rules.DuplicateApplication as error:
+            show_violation(form, error)
+            existing_id = error.existing_id
         except RuleViolation as error:
             show_violation(form, error)
         else:
             db.session.commit()
             flash(_("Application saved."), "success")
             return redirect(url_for("subsidies.detail", application_id=saved.id))
-    return render_template("subsidies/form.html", form=form, application=application), form_status(
-        form
-    )
+    return render_template(
+        "subsidies/form.html", form=form, application=application, existing_id=existing_id
+    ), form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -7,10 +7,24 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from maatjes.blueprints.fields import MultiCheckboxField
 from maatjes.blueprints.forms import Form
+
+
+def readable(form, field) -> None:
+    """Stop at a value the field could not read: its own message ("Not a valid integer value")
+    is enough, without a second one about the range."""
+    if field.process_errors:
+        raise StopValidation()
 
 
 def _optional_id(value):
@@ -39,7 +53,7 @@ class TrainingForm(Form):
     description = TextAreaField(_l("Description"), validators=[Length(max=1000)])
     refresh_months = IntegerField(
         _l("Refresher needed after (months)"),
-        validators=[Optional(), NumberRange(min=1, max=120)],
+        validators=[Optional(), readable, NumberRange(min=1, max=120)],
         description=_l("Leave empty when the training does not expire."),
     )
     submit = SubmitField(_l("Save"))

@@ -211,16 +211,41 @@ def edit(training_id: int):
     return render_template("trainings/new.html", form=form, training=training), status
 
 
-def _session_form() -> SessionForm:
-    form = SessionForm()
+def _session_form(current: TrainingSession | None = None, **data) -> SessionForm:
+    """The form of a new session, or of a session to correct: the organisations in the pact,
+    and those the session already names (even if they left since)."""
+    form = SessionForm(**data)
+    named = []
+    if current is not None:
+        named = [o.id for o in current.invited]
+        if current.trainer_organisation_id:
+            named.append(current.trainer_organisation_id)
     organisations = db.session.execute(
         select(Organisation.id, Organisation.name)
-        .where(Organisation.status != "left")
+        .where(or_(Organisation.status != "left", Organisation.id.in_(named)))
         .order_by(Organisation.name)
     ).all()
     form.trainer_organisation.choices = [(0, "—")] + [(i, n) for i, n in organisations]
     form.invited.choices = [(i, n) for i, n in organisations]
     return form
+
+
+def _session_input(form: SessionForm) -> training_rules.SessionInput:
+    invited = []
+    if form.invited.data:
+        invited = list(
+            db.session.scalars(select(Organisation).where(Organisation.id.in_(form.invited.data)))
+        )
+    return training_rules.SessionInput(
+        held_on=form.held_on.data,
+        trainer_organisation=(
+            db.session.get(Organisation, form.trainer_organisation.data)
+            if form.trainer_organisation.data
+            else None
+        ),
+        location=form.location.data or "",
+        invited=invited,
+    )
 
 
 def _training_page(training_id: int) -> Training:
@@ -261,23 +286,7 @@ def detail(training_id: int):
         show_violation(form, RuleViolation(training_rules.ARCHIVED_NO_SESSIONS))
         return _render_detail(_training_page(training_id), form, 422)
     if form.validate_on_submit():
-        invited = []
-        if form.invited.data:
-            invited = list(
-                db.session.scalars(
-                    select(Organisation).where(Organisation.id.in_(form.invited.data))
-                )
-            )
-        data = training_rules.SessionInput(
-            held_on=form.held_on.data,
-            trainer_organisation=(
-                db.session.get(Organisation, form.trainer_organisation.data)
-                if form.trainer_organisation.data
-                else None
-            ),
-            location=form.location.data or "",
-            invited=invited,
-        )
+        data = _session_input(form)
         try:
             session = training_rules.add_session(db.session, training, data, today=today())
         except RuleViolation as error:
@@ -516,4 +525,84 @@ def session(session_id: int):
         people_rows=people_rows,
         people_recorded=people_recorded,
         people_attended=people_attended,
+        edit_roles=EDIT,
     ), status
+
+
+def _session_to_change(session_id: int) -> TrainingSession:
+    return or_404(
+        db.session.scalar(
+            select(TrainingSession)
+            .where(TrainingSession.id == session_id)
+            .options(
+                joinedload(TrainingSession.training),
+                joinedload(TrainingSession.trainer_organisation),
+                selectinload(TrainingSession.invited),
+            )
+        )
+    )
+
+
+def _render_session_edit(training_session: TrainingSession, form: SessionForm, status: int):
+    return render_template(
+        "trainings/session_edit.html",
+        training_session=training_session,
+        form=form,
+        remove_form=ArchiveForm(formdata=None),
+    ), status
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDIT)
+def edit_session(session_id: int):
+    """Correct a session's date, trainer organisation, location and invited organisations."""
+    training_session = _session_to_change(session_id)
+    form = _session_form(
+        training_session,
+        held_on=training_session.held_on,
+        trainer_organisation=training_session.trainer_organisation_id or 0,
+        location=training_session.location,
+        invited=[o.id for o in training_session.invited],
+    )
+    status = 200
+    if form.validate_on_submit():
+        try:
+            training_rules.update_session(
+                db.session, training_session, _session_input(form), today=today()
+            )
+        except RuleViolation as error:
+            show_violation(form, error)
+            training_session = _session_to_change(session_id)
+        else:
+            db.session.commit()
+            flash(_("Session saved."), "success")
+            return redirect(url_for("trainings.session", session_id=session_id))
+    if form.is_submitted():
+        status = 400 if "csrf_token" in form and form.csrf_token.errors else 422
+    return _render_session_edit(training_session, form, status)
+
+
+@bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
+@roles_required(*EDIT)
+def remove_session(session_id: int):
+    """Remove a session entered by mistake, while no attendance is recorded."""
+    training_session = _session_to_change(session_id)
+    if not ArchiveForm().validate_on_submit():
+        abort(400)
+    training_id = training_session.training_id
+    try:
+        training_rules.remove_session(db.session, training_session)
+    except RuleViolation as error:
+        form = _session_form(
+            training_session,
+            formdata=None,
+            held_on=training_session.held_on,
+            trainer_organisation=training_session.trainer_organisation_id or 0,
+            location=training_session.location,
+            invited=[o.id for o in training_session.invited],
+        )
+        show_violation(form, error)
+        return _render_session_edit(_session_to_change(session_id), form, 422)
+    db.session.commit()
+    flash(_("Session removed."), "success")
+    return redirect(url_for("trainings.detail", training_id=training_id))
