@@ -256,9 +256,9 @@ def test_others_see_only_their_own_actions_and_cannot_close_anothers(app):
 
 
 def test_the_lead_digest_counts_open_actions_past_their_date(app):
-    from maatjes.domain import rhythm
     from flask_babel import force_locale
 
+    from maatjes.domain import rhythm
     from maatjes.notifications import render
 
     today = local_today()
