@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_transaction_mode(app)
     register_extensions(app)
     register_blueprints(app)
+    register_static_files(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -235,6 +236,37 @@ def register_blueprints(app: Flask) -> None:
     app.add_url_rule(
         "/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"), methods=["GET"]
     )
+    app.add_url_rule("/sw.js", "service_worker", service_worker, methods=["GET"])
+
+
+def service_worker():
+    """The service worker (static/sw.js) at the root, so that its scope is the whole site; asked
+    again on every check for an update (no-cache), never fingerprinted."""
+    from pathlib import Path
+
+    from flask import send_file
+
+    response = send_file(
+        Path(__file__).resolve().parent / "static" / "sw.js",
+        mimetype="application/javascript",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def register_static_files(app: Flask) -> None:
+    """Static files fingerprinted, precompressed and cached for a year (see static_build);
+    pages and JSON compressed on the way out (Flask-Compress: brotli, else gzip)."""
+    from flask_compress import Compress
+
+    from maatjes import static_build
+
+    static_build.install(app)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_STREAMS", False)  # exports stream as they are written
+    Compress(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -289,6 +321,13 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
+        from maatjes.blueprints.matches.views import login_needed_json, wants_json
+
+        if wants_json():  # the phone's queue: a fresh token (or a login) and send again
+            _rollback()
+            if not current_user.is_authenticated:
+                return login_needed_json()
+            return {"ok": False, "csrf": True}, 400
         return render_error(
             400,
             _("The form expired"),
@@ -416,6 +455,10 @@ def register_template_helpers(app: Flask) -> None:
             session.clear()
             if locale:
                 session["locale"] = locale
+            from maatjes.blueprints.matches.views import login_needed_json, wants_json
+
+            if request.method == "POST" and wants_json():  # the phone's queue: no redirect
+                return login_needed_json()
             flash(_("You were logged out after %(n)d minutes without activity.", n=minutes), "info")
             return redirect(url_for("auth.login", next=request.full_path))
         session["seen"] = time.time()
@@ -430,7 +473,7 @@ def register_template_helpers(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint in ("static", "bootstrap.static", "favicon"):
+        if request.endpoint in ("static", "bootstrap.static", "favicon", "service_worker"):
             pass
         elif (
             response.status_code == 200

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from maatjes.domain.access import may_see_contacts
@@ -22,6 +23,12 @@ class ContactInput:
     note: str = ""
     needs_attention: bool = False
     evaluation: bool = False  # this contact was the 13-week evaluation
+    # Made by the phone for a contact it queued offline: stored at most once per UUID.
+    client_uuid: str | None = None
+
+
+class ClientUuidTaken(RuleViolation):
+    """The phone's UUID is stored already, for another match or by another user: refused."""
 
 
 # The same contact sent again within this time is a double tap, not a second contact.
@@ -85,16 +92,43 @@ def _validate(match: Match, data: ContactInput, today: date) -> None:
         )
 
 
+def stored_for_uuid(session: Session, match: Match, client_uuid: str, by: User) -> Contact | None:
+    """The contact stored earlier under this UUID by ``by`` for ``match`` (a resend after a lost
+    answer), else None; a UUID stored for another match or user is refused."""
+    earlier = session.scalar(select(Contact).where(Contact.client_uuid == client_uuid))
+    if earlier is None:
+        return None
+    if earlier.match_id != match.id or earlier.logged_by_id != by.id:
+        raise ClientUuidTaken(_l("This contact was already sent for another match."))
+    return earlier
+
+
 def log_contact(session: Session, match: Match, data: ContactInput, *, by: User, today: date):
-    """Record a contact. The same contact sent again within ``REPEAT_WINDOW`` (a double tap on a
-    phone) is kept once: the second call returns the first. Callers lock the match row, so two
-    requests cannot race."""
+    """Record a contact (see ``log_contact_once``); returns the contact."""
+    return log_contact_once(session, match, data, by=by, today=today)[0]
+
+
+def log_contact_once(
+    session: Session, match: Match, data: ContactInput, *, by: User, today: date
+) -> tuple[Contact, bool]:
+    """Record a contact; returns it and whether it was stored before (a duplicate).
+
+    A contact with a ``client_uuid`` is stored at most once per UUID: sent again (the phone
+    never got the answer), the contact stored the first time is returned, even if the rules
+    would refuse it now (the match ended since). The unique index is the guarantee: two
+    requests racing with the same UUID past the look-up make one insert and one duplicate.
+    Without a UUID, the same contact sent again within ``REPEAT_WINDOW`` (a double tap on a
+    phone) is kept once. Callers lock the match row."""
+    uuid = data.client_uuid or None
+    if uuid is not None:
+        earlier = stored_for_uuid(session, match, uuid, by)
+        if earlier is not None:
+            return earlier, True
     _validate(match, data, today)
     repeated = _same_contact(session, match, data, by)
-    if repeated is not None:
-        return repeated
-    contact = Contact(
-        match=match,
+    if repeated is not None and uuid is None:
+        return repeated, True
+    fields = dict(
         contact_on=data.contact_on,
         kind=data.kind,
         duration_minutes=data.duration_minutes,
@@ -105,13 +139,29 @@ def log_contact(session: Session, match: Match, data: ContactInput, *, by: User,
         evaluation=data.evaluation,
         logged_by_id=by.id,
     )
-    session.add(contact)
-    session.flush()
+    if uuid is None:
+        contact = Contact(match=match, **fields)
+        session.add(contact)
+        session.flush()
+    else:
+        # By the match's id, not the relationship: a refused insert leaves nothing behind in
+        # ``match.contacts`` when the savepoint rolls back.
+        contact = Contact(match_id=match.id, client_uuid=uuid, **fields)
+        try:
+            with session.begin_nested():
+                session.add(contact)
+                session.flush()
+        except IntegrityError:
+            # Stored by another request a moment ago, past the look-up above.
+            earlier = stored_for_uuid(session, match, uuid, by)
+            if earlier is None:
+                raise
+            return earlier, True
     if contact.needs_attention:
         from maatjes.domain import events
 
         events.contact_flagged(session, contact)
-    return contact
+    return contact, False
 
 
 DEFAULT_KIND = "phone"

@@ -112,6 +112,9 @@ class Contact(Base):
             sqlite_where=_FLAGGED_OPEN,
             postgresql_where=_FLAGGED_OPEN,
         ),
+        # A unique index, not a constraint: SQLite adds it without rebuilding the table (which
+        # would drop the rollup's triggers). NULLs (contacts logged without a queue) never clash.
+        Index("uq_contacts_client_uuid", "client_uuid", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +135,9 @@ class Contact(Base):
     # The last correction: who changed the contact and when (deletions are in the audit log).
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Made by the phone for a contact it queued while offline: the contact is stored at most
+    # once per UUID, so a resend after a lost answer never makes a second one.
+    client_uuid: Mapped[str | None] = mapped_column(String(36))
 
     match: Mapped[Match] = relationship(back_populates="contacts")
     logged_by: Mapped[User] = relationship(foreign_keys=[logged_by_id])

@@ -4,14 +4,19 @@ headless Chromium per module, a login per role, and the pages each role reaches.
 Debian's chromium (executable_path): Playwright never downloads a browser.
 """
 
+import os
 import re
 import shutil
 import threading
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from maatjes import create_app
@@ -62,14 +67,40 @@ DETAIL_PATTERNS = (
 )
 
 
+@contextmanager
+def _database(tmp_path_factory):
+    """A new, empty database for one module: an SQLite file, or, when
+    MAATJES_TEST_DATABASE_URL names a PostgreSQL server (as in CI), a database of its own on
+    that server, dropped afterwards."""
+    server = os.environ.get("MAATJES_TEST_DATABASE_URL")
+    if not server or make_url(server).get_backend_name() != "postgresql":
+        yield f"sqlite:///{tmp_path_factory.mktemp('demo') / 'browser.db'}"
+        return
+    url = make_url(server)
+    name = f"maatjes_browser_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
     """The app with the demo data on loopback, in demo mode (the demo accounts log in with the
-    password alone). Yields (app, base url)."""
-    path = tmp_path_factory.mktemp("demo") / "browser.db"
+    password alone), on SQLite or on PostgreSQL (``_database``). Yields (app, base url)."""
+    with _database(tmp_path_factory) as database_url:
+        yield from _serve_demo(database_url)
+
+
+def _serve_demo(database_url):
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "browser-test",
             "DEMO_MODE": True,
         }

@@ -248,6 +248,7 @@ MATRIX = {
     "static": [("GET", "/static/app.css", EVERYONE)],
     "bootstrap.static": [("GET", "/bootstrap/static/css/bootstrap.min.css", EVERYONE)],
     "favicon": [("GET", "/favicon.ico", EVERYONE)],
+    "service_worker": [("GET", "/sw.js", EVERYONE)],
     "auth.login": [("GET", "/login", EVERYONE)],
     "auth.logout": [("POST", "/logout", {r: LOGIN for r in ROLES})],  # always ends at login
     "auth.password_link": [("GET", "/password/not-a-token", {r: 404 for r in ROLES})],
@@ -264,6 +265,7 @@ MATRIX = {
     "main.index": [("GET", "/", LOGGED_IN)],
     "main.healthz": [("GET", "/healthz", EVERYONE)],
     "main.home": [("GET", "/me", VOLUNTEER_ONLY)],
+    "main.csrf_token": [("GET", "/me/csrf-token", VOLUNTEER_ONLY)],
     "users.index": [("GET", "/users/", STAFF)],
     "users.new": [("GET", "/users/new", STAFF)],
     "users.new_link": [("POST", "/users/{user}/link", STAFF)],

@@ -10,9 +10,10 @@ from tests.builders import login
 from tests.views.test_access_matrix import MATRIX, ROLES, build_world
 
 INLINE = [
-    # A JSON-LD block (schema.org data on the social map) is data, never run: the CSP allows it.
+    # A JSON-LD block (schema.org data on the social map) and a JSON block (the strings of
+    # offline.js) are data, never run: the CSP allows them.
     (
-        re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>", re.I),
+        re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/(?:ld\+)?json\"))[^>]*>", re.I),
         "inline <script>",
     ),
     (re.compile(r"<style\b", re.I), "<style> element"),
@@ -68,6 +69,24 @@ def test_error_pages_and_redirects_are_never_stored(app):
     static = client.get("/static/app.css")
     assert "no-store" not in static.headers.get("Cache-Control", "")
     static.close()
+
+
+def test_static_files_are_cached_for_a_year_by_their_fingerprinted_name(app):
+    """Only static files escape no-store: fingerprinted names are immutable for a year, the
+    service worker is checked again on every update (no-cache), everything else is no-store."""
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for("static", filename="app.css")
+    assert re.fullmatch(r"/static/app-[0-9a-f]{32}\.css", url)
+    client = app.test_client()
+    static = client.get(url)
+    assert static.headers["Cache-Control"] == "max-age=31536000, public, immutable"
+    static.close()
+    worker = client.get("/sw.js")
+    assert worker.headers["Cache-Control"] == "no-cache"
+    worker.close()
+    assert client.get("/me/csrf-token").headers["Cache-Control"] == "no-store"
 
 
 def test_hsts_only_with_secure_cookies(app, database_url):

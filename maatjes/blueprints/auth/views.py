@@ -241,7 +241,7 @@ def logout():
     logout_user()
     _fresh_session()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return _wipe_phone(redirect(url_for("auth.login")))
 
 
 @bp.route("/logout/everywhere", methods=["POST"])
@@ -252,7 +252,14 @@ def logout_everywhere():
     logout_user()
     _fresh_session()
     flash(_("You are logged out on every device."), "info")
-    return redirect(url_for("auth.login"))
+    return _wipe_phone(redirect(url_for("auth.login")))
+
+
+def _wipe_phone(response):
+    """The browser drops what this site keeps on the device: the service worker's caches and
+    the queue of contacts (IndexedDB), so that the next user of a shared phone sees nothing."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password/<token>")

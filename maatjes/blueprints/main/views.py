@@ -1,6 +1,6 @@
 import logging
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,6 +38,24 @@ def healthz():
         db.session.rollback()
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.route("/me/csrf-token")
+def csrf_token():
+    """A fresh CSRF token for the phone's queue of contacts, fetched before it sends them (the
+    token in a page saved hours ago may have expired). Not logged in: 401 JSON with the login
+    address (a browser that asks for a page is redirected to log in, as everywhere)."""
+    from flask_wtf.csrf import generate_csrf
+
+    from maatjes.blueprints.matches.views import login_needed_json, wants_json
+
+    if not current_user.is_authenticated:
+        if wants_json(json_first=True):
+            return login_needed_json()
+        return current_app.login_manager.unauthorized()
+    if current_user.role != Role.VOLUNTEER:
+        abort(403)
+    return {"csrf_token": generate_csrf()}
 
 
 @bp.route("/me")

@@ -2,13 +2,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from maatjes.blueprints.fields import MultiCheckboxField, database_id
 from maatjes.blueprints.forms import Form
@@ -35,6 +36,18 @@ class ContactForm(Form):
         ),
     )
     submit = SubmitField(_l("Save contact"))
+    # Filled by the page's script (a UUID made on the phone) so that a contact queued offline
+    # and sent again is stored once; absent when scripts are off.
+    client_uuid = HiddenField(
+        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                message=_l("The form was sent incompletely. Reload the page and try again."),
+            ),
+        ],
+    )
 
 
 class EndMatchForm(Form):

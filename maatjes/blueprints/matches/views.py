@@ -99,34 +99,92 @@ def detail(match_id: int):
     return _render_detail(match, _end_form())
 
 
+def wants_json(*, json_first: bool = False) -> bool:
+    """The phone's queue asks for JSON (``Accept: application/json``); a browser's plain post
+    asks for a page. ``json_first``: a JSON-only address, where ``*/*`` means JSON too."""
+    offered = ["application/json", "text/html"] if json_first else ["text/html", "application/json"]
+    return request.accept_mimetypes.best_match(offered) == "application/json"
+
+
+def login_needed_json():
+    """Not logged in (or the session ended): the queue is told where to log in, not redirected;
+    after login the volunteer lands on their home, where the queue is sent."""
+    return {"ok": False, "login": url_for("auth.login", next=url_for("main.home"))}, 401
+
+
+@bp.before_request
+def queue_needs_login():
+    if request.method == "POST" and not current_user.is_authenticated and wants_json():
+        return login_needed_json()
+    return None
+
+
+def _json_refusal(form: ContactForm, status: int = 422):
+    if "csrf_token" in form.errors:
+        return {"ok": False, "csrf": True}, 400
+    errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    errors |= {"": [str(m) for m in form.form_errors]} if form.form_errors else {}
+    first = next((m for messages in errors.values() for m in messages), "")
+    return {"ok": False, "reason": first or _("Check the form."), "errors": errors}, status
+
+
 @bp.route("/<int:match_id>/contacts/new", methods=["GET", "POST"])
 @roles_required(*MATCH_ROLES)
 def log_contact(match_id: int):
+    """The contact form. Posted by the phone's queue (``Accept: application/json``) it answers
+    JSON: 201 stored, 200 stored before under the same ``client_uuid``, 409 the match ended (or
+    the UUID belongs to another match), 422 refused by the rules or the form, 404 not a match of
+    this user. A plain post (scripts off) gets the page and redirects as always."""
     posted = request.method == "POST"
-    match = or_404(access.match(db.session, current_user, match_id, lock=posted))
-    if not match.is_active:
-        flash(_("This match has ended; no contacts can be added."), "warning")
-        return redirect(url_for("matches.detail", match_id=match.id))
+    as_json = posted and wants_json()
+    match = access.match(db.session, current_user, match_id, lock=posted)
+    if match is None and as_json:
+        return {"ok": False, "reason": _("This page does not exist.")}, 404
+    match = or_404(match)
     form = ContactForm()
     form.kind.choices = choices("contact_kind")
     form.topics.choices = choices("need")
+    uuid = (form.client_uuid.data or "").strip().lower() if posted else ""
+    if as_json and uuid and form.validate_on_submit():
+        # Stored before (the answer was lost): a success, even if the match ended since.
+        try:
+            earlier = contacts.stored_for_uuid(db.session, match, uuid, current_user)
+        except contacts.ClientUuidTaken as error:
+            return {"ok": False, "reason": str(error.message), "errors": {}}, 409
+        if earlier is not None:
+            return {"ok": True, "contact_id": earlier.id, "duplicate": True}, 200
+    if not match.is_active:
+        ended = _("This match has ended; no contacts can be added.")
+        if as_json:
+            return {"ok": False, "reason": ended, "errors": {}}, 409
+        flash(ended, "warning")
+        return redirect(url_for("matches.detail", match_id=match.id))
     if not form.is_submitted():
         form.contact_on.data = today()
         # Two taps from home: "log contact", "save". The kind the volunteer used last is chosen.
         form.kind.data = contacts.usual_kind(db.session, current_user)
     if form.validate_on_submit():
         try:
-            contacts.log_contact(
+            contact, duplicate = contacts.log_contact_once(
                 db.session, match, _contact_input(form), by=current_user, today=today()
             )
+        except contacts.ClientUuidTaken as error:
+            show_violation(form, error)
+            if as_json:
+                return {"ok": False, "reason": str(error.message), "errors": {}}, 409
         except RuleViolation as error:
             show_violation(form, error)
         else:
             db.session.commit()
+            if as_json:
+                answer = {"ok": True, "contact_id": contact.id, "duplicate": duplicate}
+                return answer, 200 if duplicate else 201
             flash(_("Contact saved."), "success")
             if current_user.role == Role.VOLUNTEER:
                 return redirect(url_for("main.home"))
             return redirect(url_for("matches.detail", match_id=match.id))
+    if as_json:
+        return _json_refusal(form)
     if not posted:
         audit_view("contact_form", match.id, match.resident_id)
     return render_template("matches/contact.html", match=match, form=form)
@@ -182,6 +240,7 @@ def _contact_input(form: ContactForm) -> contacts.ContactInput:
         note=form.note.data or "",
         needs_attention=form.needs_attention.data,
         evaluation=bool(form.evaluation.data),
+        client_uuid=(form.client_uuid.data or "").strip().lower() or None,
     )
 
 
