@@ -219,3 +219,26 @@ def intake_form(area_id: int, **changes: str) -> dict:
         "consent_on": local_today().isoformat(),
     }
     return {**form, **changes}
+
+
+def statements_of_get(app, client, url: str, headers: dict | None = None) -> int:
+    """How many SQL statements one GET of ``url`` issues (transaction control left out); the
+    page must answer 200. Pages whose count must not grow with the data compare this at two
+    sizes."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def collect(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", collect)
+    try:
+        response = client.get(url, headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", collect)
+    assert response.status_code == 200, url
+    return len(seen)

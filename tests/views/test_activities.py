@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from maatjes.domain.clock import local_today
 from maatjes.extensions import db
@@ -22,7 +22,14 @@ from maatjes.models import (
     Role,
     ThemeGroup,
 )
-from tests.builders import client_as, make_area, make_org, make_organisation_contact, make_user
+from tests.builders import (
+    client_as,
+    make_area,
+    make_org,
+    make_organisation_contact,
+    make_user,
+    statements_of_get,
+)
 
 ROLES = (
     "anonymous",
@@ -536,24 +543,6 @@ def test_the_gaps_table_counts_by_hand(app):
 # --- statements ---------------------------------------------------------------------------
 
 
-def _statements(app, client, url: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
-    assert response.status_code == 200, url
-    return len(seen)
-
-
 PAGES = [
     "/registry/activities/",
     "/registry/activities/?q=activity&checked=stale",
@@ -593,7 +582,7 @@ def test_the_pages_issue_the_same_statements_at_two_sizes(app):
                 _activity(org, f"Online {a}", place="online", checked_on=date(2020, 1, 1))
             db.session.commit()
         lead = client_as(app, lead_id)
-        counts = {url: _statements(app, lead, url) for url in PAGES}
+        counts = {url: statements_of_get(app, lead, url) for url in PAGES}
         with app.app_context():
             _empty_all_tables()
         return counts

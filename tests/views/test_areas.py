@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from maatjes.extensions import db
 from maatjes.models import (
@@ -18,7 +18,15 @@ from maatjes.models import (
     Signal,
     ThemeGroup,
 )
-from tests.builders import client_as, login, make_area, make_org, make_user, make_volunteer
+from tests.builders import (
+    client_as,
+    login,
+    make_area,
+    make_org,
+    make_user,
+    make_volunteer,
+    statements_of_get,
+)
 
 ROLES = (
     "anonymous",
@@ -193,24 +201,6 @@ def test_the_list_shows_neighbourhoods_priorities_linking_pins_and_organisations
     assert "Bijlmer-Centrum" in searched and "Bijlmer-Oost" not in searched
 
 
-def _statements(app, client, url: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
-    assert response.status_code == 200, url
-    return len(seen)
-
-
 def test_the_list_issues_the_same_statements_at_2_and_40_areas(app):
     from tests.builders import make_linking_pin
     from tests.conftest import _empty_all_tables
@@ -233,8 +223,8 @@ def test_the_list_issues_the_same_statements_at_2_and_40_areas(app):
             db.session.commit()
         client = client_as(app, admin_id)
         result = (
-            _statements(app, client, "/registry/areas/"),
-            _statements(app, client, "/registry/areas/?page=2"),
+            statements_of_get(app, client, "/registry/areas/"),
+            statements_of_get(app, client, "/registry/areas/?page=2"),
         )
         with app.app_context():
             _empty_all_tables()

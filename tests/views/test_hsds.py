@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from maatjes.domain import hsds
 from maatjes.extensions import db
 from maatjes.models import Language, Organisation, Person
 from maatjes.models.registry import Neighbourhood
 from maatjes.models.social_map import Activity, ActivitySchedule, ActivityTargetGroup
-from tests.builders import make_area, make_org, make_resident, make_volunteer
+from tests.builders import make_area, make_org, make_resident, make_volunteer, statements_of_get
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "hsds-3.0"
 EN = {"Accept-Language": "en"}
@@ -540,21 +540,7 @@ def _object_ids(value, key: str = "") -> list[str]:
 
 
 def _statements(app, client, url: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        response = client.get(url, headers=EN)
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
-    assert response.status_code == 200, url
-    return len(seen)
+    return statements_of_get(app, client, url, headers=EN)
 
 
 def test_the_export_issues_the_same_statements_at_two_sizes(app):

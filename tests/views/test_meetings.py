@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from maatjes.domain.clock import local_today
 from maatjes.extensions import db
@@ -22,7 +22,7 @@ from maatjes.models import (
     ThemeGroup,
 )
 from maatjes.models.pact import meeting_attendance, meeting_people
-from tests.builders import client_as, make_area, make_user
+from tests.builders import client_as, make_area, make_user, statements_of_get
 from tests.domain.test_meetings import build_year
 from tests.views.test_core_loop import text
 
@@ -426,24 +426,6 @@ def test_an_admin_removes_a_decision_and_records_minutes(app):
 # --- Lists at two sizes ---------------------------------------------------------------------
 
 
-def _statements(app, client, url: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
-    assert response.status_code == 200, url
-    return len(seen)
-
-
 PAGES = [
     "/registry/meetings/",
     "/registry/meetings/?year=2021&kind=general",
@@ -469,7 +451,7 @@ def test_the_meetings_pages_issue_the_same_statements_at_two_sizes(app):
                 )
             db.session.commit()
         lead = client_as(app, lead_id)
-        counts = {url: _statements(app, lead, url) for url in PAGES}
+        counts = {url: statements_of_get(app, lead, url) for url in PAGES}
         with app.app_context():
             _empty_all_tables()
         return counts

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from maatjes.domain.clock import local_today
 from maatjes.extensions import db
@@ -16,7 +16,7 @@ from maatjes.models import (
     Role,
     ThemeGroup,
 )
-from tests.builders import client_as, make_area, make_user, make_volunteer
+from tests.builders import client_as, make_area, make_user, make_volunteer, statements_of_get
 
 CRITERIA = Assessment.CRITERIA
 
@@ -648,24 +648,6 @@ def test_the_list_searches_and_filters(app, world):
     assert 'id="new-organisation"' not in lead.get("/registry/organisations/").text
 
 
-def _statements(app, client, url) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
-    assert response.status_code == 200, url
-    return len(seen)
-
-
 def _add_organisations(app, world, n):
     with app.app_context():
         from maatjes.models import Area
@@ -692,10 +674,10 @@ def test_the_list_and_the_counts_issue_the_same_statements_at_2_and_40_organisat
             world = _world()
         _add_organisations(app, world, n)
         result = {
-            url: _statements(app, _client(app, world, "lead"), url)
+            url: statements_of_get(app, _client(app, world, "lead"), url)
             for url in ("/registry/organisations/", "/registry/organisations/counts")
         }
-        result["team"] = _statements(
+        result["team"] = statements_of_get(
             app, _client(app, world, "buurtteam"), "/registry/organisations/"
         )
         with app.app_context():

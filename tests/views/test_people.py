@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from maatjes.domain import events, handovers
 from maatjes.domain.clock import local_today
@@ -30,6 +30,7 @@ from tests.builders import (
     make_resident,
     make_user,
     make_volunteer,
+    statements_of_get,
 )
 
 ROLES = (
@@ -414,24 +415,6 @@ def test_each_role_sees_only_the_people_it_may(app, world):
     assert "With an account" not in page
 
 
-def _statements(app, client, url: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
-    assert response.status_code == 200, url
-    return len(seen)
-
-
 def _people(n: int) -> dict:
     area = make_area("Bijlmer-Oost")
     org = make_org("Venzo")
@@ -480,7 +463,8 @@ def test_the_list_and_the_linking_pins_issue_the_same_statements_at_2_and_40_peo
         with app.app_context():
             ids = _people(n)
         result = {
-            (role, url): _statements(app, client_as(app, ids[role]), url) for role, url in urls
+            (role, url): statements_of_get(app, client_as(app, ids[role]), url)
+            for role, url in urls
         }
         with app.app_context():
             _empty_all_tables()

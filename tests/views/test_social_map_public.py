@@ -11,7 +11,6 @@ import re
 from datetime import date, time
 
 import pytest
-from sqlalchemy import event
 
 from maatjes.domain import handovers
 from maatjes.domain.handovers import HandoverInput
@@ -25,6 +24,7 @@ from tests.builders import (
     make_resident,
     make_user,
     make_volunteer,
+    statements_of_get,
 )
 from tests.domain.test_social_map import language, make_activity
 
@@ -228,21 +228,7 @@ def test_logged_in_users_see_the_same_map(app):
 
 
 def _statements(app, client, url: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        response = client.get(url, headers=EN)
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
-    assert response.status_code == 200, url
-    return len(seen)
+    return statements_of_get(app, client, url, headers=EN)
 
 
 def test_the_list_issues_the_same_statements_with_3_and_30_activities(app):

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from maatjes.domain.clock import local_today
 from maatjes.domain.training import record_attendance
@@ -20,7 +20,14 @@ from maatjes.models import (
     TrainingSession,
 )
 from maatjes.models.volunteer import training_invitations, training_people
-from tests.builders import client_as, make_area, make_org, make_user, make_volunteer
+from tests.builders import (
+    client_as,
+    make_area,
+    make_org,
+    make_user,
+    make_volunteer,
+    statements_of_get,
+)
 
 ROLES = (
     "anonymous",
@@ -556,24 +563,6 @@ def test_the_year_overview_shows_figures_per_provider(app):
         assert f"Trainings in {this_year}" in page, value
 
 
-def _statements(app, client, url) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def collect(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
-    assert response.status_code == 200, url
-    return len(seen)
-
-
 def _catalogue(size: int) -> dict:
     year = local_today().year
     organisations = [make_org(f"Org {n}") for n in range(size)]
@@ -611,7 +600,7 @@ def test_the_catalogue_pages_issue_the_same_statements_at_two_sizes(app):
         with app.app_context():
             ids = _catalogue(size)
         clients = {role: client_as(app, ids[role]) for role in ("lead", "volunteer")}
-        counts.append({url: _statements(app, clients[role], url) for role, url in pages})
+        counts.append({url: statements_of_get(app, clients[role], url) for role, url in pages})
         if size == 30:
             page = text(clients["lead"].get(f"/trainings/year?year={year}"))
             assert page.count('<tr data-training="') == 90
