@@ -92,6 +92,16 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fingerprinted ? cacheFirst(request) : networkFirst(request));
   } else if (request.mode === "navigate" && KEPT_PAGES.some((page) => page.test(url.pathname))) {
     event.respondWith(page(request, event));
+  } else if (request.mode === "navigate" && url.pathname === "/") {
+    // The installed app starts at "/" (it leads each role to its own home); offline, a
+    // volunteer's phone opens the kept copy of their home instead.
+    event.respondWith(
+      fetch(request).catch(async (error) => {
+        const home = await keptPage(new URL("/me", url).href);
+        if (home) return home;
+        throw error;
+      }),
+    );
   }
 });
 

@@ -156,6 +156,9 @@ def test_contacts_logged_offline_are_stored_once_when_online(site, context):
 
     page.reload()  # still offline: the queue survives
     expect(waiting).to_have_text("2 contacts wait on this phone.")
+    page.goto(f"{base}/")  # the installed app's start: offline, the kept home
+    expect(waiting).to_have_text("2 contacts wait on this phone.")
+    page.goto(f"{base}/me")
     uuids = sorted(item["uuid"] for item in queue(page))
     assert len(uuids) == 2
     assert contacts_with(app, uuids) == []

@@ -130,7 +130,7 @@ def test_the_service_worker_is_served_at_the_root(app):
     response.close()
 
 
-def test_the_web_app_manifest_starts_at_the_volunteers_home(app):
+def test_the_web_app_manifest_starts_at_the_volunteers_home(app, volunteer_client):
     with app.test_request_context():
         from flask import url_for
 
@@ -139,7 +139,9 @@ def test_the_web_app_manifest_starts_at_the_volunteers_home(app):
     assert response.mimetype == "application/manifest+json"
     manifest = json.loads(response.get_data())
     response.close()
-    assert manifest["start_url"] == "/me" and manifest["scope"] == "/"
+    # "/" leads each role to its own home: the volunteer's is /me (offline: its kept copy).
+    assert manifest["start_url"] == "/" and manifest["scope"] == "/"
+    assert volunteer_client.get("/").headers["Location"].endswith("/me")
     assert manifest["display"] == "standalone"
     assert manifest["theme_color"] and manifest["background_color"]
     sizes = {icon["sizes"] for icon in manifest["icons"]}
