@@ -41,7 +41,7 @@ class Config:
     TIMEZONE = "Europe/Amsterdam"
     BOOTSTRAP_SERVE_LOCAL = True
     # Where the fingerprinted, compressed static files are built at start (maatjes/static_build.py);
-    # empty: a folder in the system's temporary directory.
+    # empty: instance/static-build (a folder of the app's own, made private).
     STATIC_BUILD_DIR = os.environ.get("MAATJES_STATIC_BUILD_DIR", "")
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

@@ -266,7 +266,18 @@ def register_static_files(app: Flask) -> None:
     static_build.install(app)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_STREAMS", False)  # exports stream as they are written
-    Compress(app)
+    app.config["COMPRESS_REGISTER"] = False
+    compress = Compress(app)
+
+    @app.after_request
+    def compress_when_nothing_personal(response):
+        # BREACH: a compressed page that shows someone's data beside what the request echoes
+        # (a search, the path in the language switch) lets an observer of its size guess that
+        # data. Pages of a logged-in user go uncompressed (they are small: a volunteer's home
+        # is a few KB); public pages, the HSDS JSON and the login page are compressed.
+        if current_user.is_authenticated:
+            return response
+        return compress.after_request(response)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -473,16 +484,22 @@ def register_template_helpers(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint in ("static", "bootstrap.static", "favicon", "service_worker"):
-            pass
+        if request.endpoint in (
+            "static",
+            "bootstrap.static",
+            "favicon",
+            "service_worker",
+        ) and response.status_code in (200, 206, 304):
+            pass  # a file: its own caching (a 404 there is a page with the user's name)
         elif (
             response.status_code == 200
             and (request.endpoint or "").startswith("hsds.")
             and "Set-Cookie" not in headers
         ):
             # The Open Referral export holds the public social map only (no one's name, and
-            # no cookie): caches may keep it for five minutes.
+            # no cookie): caches may keep it for five minutes, per language.
             headers["Cache-Control"] = "public, max-age=300"
+            headers.add("Vary", "Accept-Language")
         else:
             # Pages, error pages (404, 405, 503...) and redirects alike: never in a shared or
             # browser cache, since any of them may show a name.

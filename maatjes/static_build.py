@@ -103,18 +103,35 @@ def build(root: Path) -> Path:
     return final
 
 
+# Builds kept besides the current one: a server of the release before still running during a
+# rolling deploy keeps its files (a build is removed only when newer ones exist and it was not
+# used for a day).
+KEEP_OLD_BUILDS = 3
+
+
 def _remove_old_builds(root: Path, keep: Path) -> None:
     now = time.time()
-    for old in root.iterdir():
-        if old != keep and old.is_dir() and now - old.stat().st_mtime > KEEP_OLD_BUILDS_SECONDS:
+    builds = sorted(
+        (path for path in root.iterdir() if path.is_dir() and path != keep),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    for old in builds[KEEP_OLD_BUILDS:]:
+        if now - old.stat().st_mtime > KEEP_OLD_BUILDS_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
 
 
 def _build_root(app: Flask) -> Path:
+    """``STATIC_BUILD_DIR``, else the app's instance folder (beside the SQLite file): a folder
+    of the app's own, not a shared temporary folder where files age out or another local user
+    could put a script of theirs first."""
     configured = app.config.get("STATIC_BUILD_DIR")
-    if configured:
-        return Path(configured)
-    return Path(tempfile.gettempdir()) / f"maatjes-static-{os.getuid()}"
+    root = Path(configured) if configured else Path(app.instance_path) / "static-build"
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = root.lstat()
+    if root.is_symlink() or info.st_uid != os.getuid():
+        raise OSError(f"{root} is not a folder of this user's own")
+    return root
 
 
 def install(app: Flask) -> None:
@@ -124,8 +141,8 @@ def install(app: Flask) -> None:
 
     try:
         folder = build(_build_root(app))
-    except OSError as error:  # e.g. a read-only folder: build in the temporary folder
-        log.warning("static build folder not writable (%s); using a temporary folder", error)
+    except OSError as error:  # e.g. a read-only folder: a private temporary folder (0700)
+        log.warning("static build folder not usable (%s); using a temporary folder", error)
         folder = build(Path(tempfile.mkdtemp(prefix="maatjes-static-")))
     app.static_folder = str(folder)
     digest = FlaskStaticDigest(app)

@@ -115,10 +115,15 @@ class MapFilters:
 # --- the search -------------------------------------------------------------------------------
 
 
+# Organisations whose activities are public: the pact's members and partners (a candidate,
+# refused or not, and an organisation that left are not on the map).
+PUBLIC_STATUSES = ("member", "partner")
+
+
 def public_clause() -> ColumnElement[bool]:
-    """Activities anyone may see: not archived, of an organisation that has not left (the
-    query joins Organisation)."""
-    return and_(Activity.archived.is_(False), Organisation.status != LEFT)
+    """Activities anyone may see: not archived, of a member or partner of the pact (the query
+    joins Organisation)."""
+    return and_(Activity.archived.is_(False), Organisation.status.in_(PUBLIC_STATUSES))
 
 
 def _words_clause(q: str) -> ColumnElement[bool] | None:

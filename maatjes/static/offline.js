@@ -113,7 +113,12 @@
 
   // Another user's queue and kept pages never survive a page of this user.
   async function wipeOtherUsers() {
-    if (!user) return; // anonymous (e.g. the login page): the queue waits for its owner
+    if (!user) {
+      // Logged out (the login page after an idle timeout, a logout elsewhere): the kept pages
+      // go, as nobody's session stands behind them; the queue waits for its owner to log in.
+      await deleteCaches((key) => !key.startsWith("pages-u"));
+      return;
+    }
     const others = (await queued()).filter((item) => item.user !== user);
     if (others.length) await kv.clear(store);
     await deleteCaches((key) => !key.startsWith("pages-u") || key === `pages-u${user}`);
@@ -412,8 +417,9 @@
   // ---- the service worker -----------------------------------------------------------------
 
   function registerWorker() {
-    // Only for someone logged in: a visitor of the public pages gets no worker.
-    if (!user || !("serviceWorker" in navigator)) return;
+    // Only for a volunteer: the worker keeps a volunteer's own home and contact forms; a
+    // visitor of the public pages and staff get no worker.
+    if (!user || body.dataset.role !== "volunteer" || !("serviceWorker" in navigator)) return;
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "send-queue") sendQueue();

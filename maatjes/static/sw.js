@@ -148,6 +148,7 @@ async function keepPage(url, response) {
   let html = await response.text();
   const user = /<body[^>]*\sdata-user="(\d+)"/.exec(html);
   if (!user) return; // not logged in: nothing to keep
+  if (!/<body[^>]*\sdata-role="volunteer"/.test(html)) return; // only a volunteer's pages
   const name = PAGES + user[1];
   html = html
     .replace(/<!--offline-drop-->[\s\S]*?<!--\/offline-drop-->/g, "")

@@ -92,24 +92,26 @@ def test_plain_names_are_checked_again(app):
     response.close()
 
 
-def test_pages_are_compressed_and_never_stored(app, volunteer_client):
-    response = volunteer_client.get("/me", headers={"Accept-Encoding": "gzip"})
-    assert response.status_code == 200
-    assert response.headers["Content-Encoding"] == "gzip"
-    assert response.headers["Cache-Control"] == "no-store"
+def test_public_pages_are_compressed_personal_ones_not_and_none_stored(app, volunteer_client):
     import gzip
 
-    assert "</html>" in gzip.decompress(response.get_data()).decode()
+    public = app.test_client().get("/sociale-kaart/", headers={"Accept-Encoding": "gzip"})
+    assert public.headers["Content-Encoding"] == "gzip"
+    assert "</html>" in gzip.decompress(public.get_data()).decode()
+    # BREACH: a logged-in page (names beside an echoed search or path) is sent as it is.
+    response = volunteer_client.get("/me?q=probe", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "</html>" in response.get_data(as_text=True)
 
 
 def test_first_visit_of_the_home_is_under_100_kb_and_a_second_page_one_request(
     app, volunteer_client
 ):
     page = volunteer_client.get("/me", headers={"Accept-Encoding": "gzip"})
-    total = len(page.get_data())
-    import gzip
-
-    urls = assets_of(gzip.decompress(page.get_data()).decode())
+    total = len(page.get_data())  # sent uncompressed: the volunteer's own page (BREACH)
+    urls = assets_of(page.get_data(as_text=True))
     for url in urls:
         response = volunteer_client.get(url, headers={"Accept-Encoding": "gzip"})
         total += len(response.get_data())

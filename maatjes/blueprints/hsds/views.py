@@ -68,12 +68,12 @@ def _modified_after() -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text[:40].replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is not None:  # the year 1 or 9999 with an offset overflows here
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         raise BadArgument(
             _("modified_after must be a date and time like 2024-05-01T10:00:00Z.")
         ) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
