@@ -66,3 +66,24 @@ def test_a_missing_static_file_is_a_page_never_stored(app):
     response = client.get("/static/does-not-exist.css")
     assert response.status_code == 404
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_schedule_row_errors_speak_dutch_and_the_csv_has_one_charset(app):
+    with app.app_context():
+        admin = make_user(Role.ADMIN)
+        db.session.commit()
+        admin_id = admin.id
+    client = app.test_client()
+    login(client, admin_id)
+    with client.session_transaction() as session:
+        session["locale"] = "nl"
+    response = client.post(
+        "/registry/activities/new",
+        data={"name": "X", "weekly-0-weekday": "abc", "once-0-on_date": "2027-02-30"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Ongeldige datum." in page and "Not a valid" not in page
+    assert "could not coerce" not in page
+    csv = app.test_client().get("/sociale-kaart/activiteiten.csv")
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"

@@ -54,7 +54,18 @@ class GroupedSelect(Select):
         return Markup("".join(html))
 
 
-class WeeklyRow(PlainForm):
+class RowForm(PlainForm):
+    """A schedule row inside the activity form: a plain form (no CSRF token of its own) that
+    speaks the user's language, as the outer form does (WTForms' own messages in Dutch)."""
+
+    class Meta:
+        def get_translations(self, form):
+            from flask_wtf.i18n import translations
+
+            return translations
+
+
+class WeeklyRow(RowForm):
     weekday = SelectField(_l("Day"), coerce=optional_int)
     opens_at = TimeField(_l("From"), validators=[Optional()], format=TIME_FORMATS)
     closes_at = TimeField(_l("Until"), validators=[Optional()], format=TIME_FORMATS)
@@ -64,7 +75,7 @@ class WeeklyRow(PlainForm):
         self.weekday.choices = [("", "—"), *choices("weekday")]
 
 
-class OnceRow(PlainForm):
+class OnceRow(RowForm):
     on_date = DateField(_l("Date"), validators=[Optional()])
     opens_at = TimeField(_l("From"), validators=[Optional()], format=TIME_FORMATS)
     closes_at = TimeField(_l("Until"), validators=[Optional()], format=TIME_FORMATS)

@@ -267,6 +267,6 @@ def download():
         writer.writerow([exports.neutralise(str(value)) for value in row])
     return Response(
         buffer.getvalue().encode("utf-8-sig"),
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="activiteiten.csv"'},
     )
