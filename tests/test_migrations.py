@@ -231,3 +231,32 @@ def test_the_registry_migration_carries_linking_pins_and_organisations_over(empt
             areas = dict(c.execute(text("SELECT id, area_id FROM users")).all())
         assert areas == {pin: oost, team: oost}
         db.engine.dispose()
+
+
+def test_the_search_text_migration_folds_the_activities_there_are(empty_database_url):
+    """Migration 0012: each activity's name, description and place, folded as the app keeps
+    them from then on, so that "cafe" typed finds "Taalcafé" written (both databases)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0011")
+        with db.engine.begin() as c:
+            org = _row(c, "organisations", name="Recogin", kind="member", status="member")
+            _row(
+                c,
+                "activities",
+                organisation_id=org,
+                name="Taalcafé Curaçao",
+                description="Élke dinsdag",
+                location_name="",
+                address="Kraaiennest 1",
+                postal_code="1104 CA",
+                city="Amsterdam",
+                checked_on=date(2026, 11, 1),
+                archived=False,
+            )
+        upgrade()
+        with db.engine.connect() as c:
+            folded = c.execute(text("SELECT search_text FROM activities")).scalar_one()
+        assert folded == "taalcafe curacao elke dinsdag kraaiennest 1 1104 ca amsterdam"
+        downgrade(revision="0011")
+        db.engine.dispose()

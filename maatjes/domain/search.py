@@ -12,7 +12,7 @@ import unicodedata
 from sqlalchemy import ColumnElement, and_, event
 
 from maatjes.domain import phones
-from maatjes.models import Resident, User, Volunteer
+from maatjes.models import Activity, Resident, User, Volunteer
 
 _SPACE = re.compile(r"\s+")
 MAX_WORDS = 5
@@ -67,12 +67,24 @@ def user_text(user: User) -> str:
     return fold(f"{user.name} {user.email}")
 
 
+def activity_text(activity) -> str:
+    return fold(
+        f"{activity.name} {activity.description or ''} {activity.location_name or ''}"
+        f" {activity.address or ''} {activity.postal_code or ''} {activity.city or ''}"
+    )
+
+
 _TEXT = {Resident: resident_text, Volunteer: volunteer_text, User: user_text}
+_LIMITS = {Resident: 400, Volunteer: 400, User: 400}
 
 
 def _keep_current(mapper, connection, target) -> None:
-    target.search_text = _TEXT[type(target)](target)[:400]
+    text = _TEXT[type(target)](target)
+    limit = _LIMITS.get(type(target))
+    target.search_text = text[:limit] if limit else text
 
+
+_TEXT[Activity] = activity_text
 
 for _model in _TEXT:
     event.listen(_model, "before_insert", _keep_current)

@@ -128,8 +128,8 @@ def public_clause() -> ColumnElement[bool]:
 
 def _words_clause(q: str) -> ColumnElement[bool] | None:
     """Every word occurs in the name, description, organisation, place or address (lower
-    case); a word is looked for as typed and without its accents, so "Curaçao" typed finds
-    "Curaçao" written (the folded form alone would not), and "curacao" finds "Curacao"."""
+    case); a word is looked for as typed and without its accents, and in the activity's folded
+    text: "Curaçao" finds "Curaçao", and "curacao" finds "Curacao" and "Curaçao"."""
     text = func.lower(
         Activity.name
         + " "
@@ -153,9 +153,13 @@ def _words_clause(q: str) -> ColumnElement[bool] | None:
     for raw in q.split()[: word_search.MAX_WORDS]:
         forms = {word_search.fold(raw), raw.casefold()} - {""}
         if forms:
-            clauses.append(
-                or_(*(text.like(f"%{word_search._escape(f)}%", escape="\\") for f in forms))
-            )
+            options = [text.like(f"%{word_search._escape(f)}%", escape="\\") for f in forms]
+            plain = word_search.fold(raw)
+            if plain:  # "cafe" typed on a phone finds "Taalcafé" (the activity's folded text)
+                options.append(
+                    Activity.search_text.like(f"%{word_search._escape(plain)}%", escape="\\")
+                )
+            clauses.append(or_(*options))
     return and_(*clauses) if clauses else None
 
 

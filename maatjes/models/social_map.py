@@ -99,6 +99,9 @@ class Activity(Base):
     priority_id: Mapped[int | None] = mapped_column(
         ForeignKey("priorities.id", ondelete="SET NULL"), index=True
     )
+    # Name, description and place folded (lower case, no accents: domain.search.fold), kept
+    # current on every write, so that "cafe" typed on a phone finds "Taalcafé".
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     checked_on: Mapped[date] = mapped_column(Date, index=True)
     # The day the organisation was last reminded to check it (one reminder per stale spell).
     reminded_on: Mapped[date | None] = mapped_column(Date)

@@ -87,3 +87,19 @@ def test_schedule_row_errors_speak_dutch_and_the_csv_has_one_charset(app):
     assert "could not coerce" not in page
     csv = app.test_client().get("/sociale-kaart/activiteiten.csv")
     assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_words_typed_without_accents_find_activities_written_with_them(app):
+    _map(app)  # "Taalcafé" of a member
+    client = app.test_client()
+    for typed in ("cafe", "taalcafe", "Taalcafé", "TAALCAFE"):
+        page = client.get(f"/sociale-kaart/?q={typed}").get_data(as_text=True)
+        assert page.count("data-activity=") == 1, typed
+    assert (
+        client.get("/sociale-kaart/?q=koffie").get_data(as_text=True).count("data-activity=") == 0
+    )
+    with app.app_context():  # kept current on a change
+        activity = db.session.scalar(db.select(Activity).where(Activity.name == "Taalcafé"))
+        activity.name = "Crème-café"
+        db.session.commit()
+    assert client.get("/sociale-kaart/?q=creme").get_data(as_text=True).count("data-activity=") == 1
