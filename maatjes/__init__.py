@@ -275,7 +275,9 @@ def register_static_files(app: Flask) -> None:
         # (a search, the path in the language switch) lets an observer of its size guess that
         # data. Pages of a logged-in user go uncompressed (they are small: a volunteer's home
         # is a few KB); public pages, the HSDS JSON and the login page are compressed.
-        if current_user.is_authenticated:
+        # Decided by the session cookie alone (no database: this also runs on the 503 page of
+        # an outage): a session with a user in it is sent as it is.
+        if "_user_id" in session:
             return response
         return compress.after_request(response)
 

@@ -128,7 +128,7 @@ def test_favicon_and_manifest_are_served_and_linked_from_every_page(app, client)
     manifest = json.loads(body)
     assert manifest["name"] == "Money Maatjes"
     assert manifest["short_name"]
-    assert manifest["start_url"] == "/me"  # the volunteer's home (issue 14)
+    assert manifest["start_url"] == "/"  # each role's own home (a volunteer's: /me)
     assert manifest["display"] == "standalone"
     assert manifest["theme_color"].startswith("#")
     sizes = set()
