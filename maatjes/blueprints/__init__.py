@@ -30,6 +30,32 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
+def module_access(module: str, *, edit: bool = False) -> Callable:
+    """Log-in required; the registry's rule for ``module`` (``domain.registry_access``: who
+    reads and who edits it) decides, else 403."""
+    from maatjes.domain import registry_access
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            allowed = registry_access.may_edit if edit else registry_access.may_read
+            if not allowed(current_user, module):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def form_status(form) -> int:
+    """The answer to a refused form: 400 for a stale page (CSRF), else 422; 200 when shown."""
+    if not form.is_submitted():
+        return 200
+    token = getattr(form, "csrf_token", None)
+    return 400 if token is not None and token.errors else 422
+
+
 def audit_view(object_type: str, object_id: int, resident_id: int | None, actor=None) -> None:
     """Record that the current user (or ``actor``) opened this record: one INSERT, committed
     once the page is rendered, so that committing does not expire what the page still reads

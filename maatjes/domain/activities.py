@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
@@ -397,16 +398,10 @@ def restore(activity: Activity) -> None:
 
 
 def stale_before(today: date) -> date:
-    """An activity last checked before this day has not been checked for 12 months."""
-    months = today.year * 12 + today.month - 1 - Activity.STALE_MONTHS
-    year, month = divmod(months, 12)
-    month += 1
-    for day in (today.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    """An activity last checked before this day has not been checked for
+    ``Activity.STALE_MONTHS`` months (29 February goes back to 28 February). The one home of
+    the rule: the map's mark, the list's filter and the scheduler's reminder all ask here."""
+    return today - relativedelta(months=Activity.STALE_MONTHS)
 
 
 def is_stale(activity: Activity, today: date) -> bool:

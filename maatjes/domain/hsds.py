@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from maatjes.domain import languages as language_names
 from maatjes.domain import search
 from maatjes.domain.clock import AMSTERDAM, local_today
-from maatjes.domain.social_map import PUBLIC_STATUSES, weekday_name
+from maatjes.domain.social_map import public_clause, public_organisation_clause, weekday_name
 from maatjes.formatting import label, long_date, money
 from maatjes.models import Organisation
 from maatjes.models.social_map import Activity, ActivitySchedule
@@ -70,20 +70,13 @@ SERVICE_LOADING = (
 def public_organisations() -> Select:
     """Organisations on the map: the pact's members and partners (never a candidate or one
     that left), in a stable order (paging)."""
-    return (
-        select(Organisation)
-        .where(Organisation.status.in_(PUBLIC_STATUSES))
-        .order_by(Organisation.id)
-    )
+    return select(Organisation).where(public_organisation_clause()).order_by(Organisation.id)
 
 
 def public_activities(*, full: bool = True) -> Select:
     """Activities on the map: not archived, of a member or partner of the pact."""
     query = (
-        select(Activity)
-        .join(Activity.organisation)
-        .where(Activity.archived.is_(False), Organisation.status.in_(PUBLIC_STATUSES))
-        .order_by(Activity.id)
+        select(Activity).join(Activity.organisation).where(public_clause()).order_by(Activity.id)
     )
     if full:
         return query.options(*SERVICE_LOADING)

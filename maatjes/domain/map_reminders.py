@@ -18,10 +18,10 @@ checked (``checked_on`` later than ``reminded_on``) and has gone stale once more
 from collections import defaultdict
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from maatjes.domain import activities as activity_rules
 from maatjes.domain.sql import upsert_insert
 from maatjes.models import Activity, Notification, Organisation, Person, Role, User
 from maatjes.models.notification import EMAIL_PENDING
@@ -37,13 +37,8 @@ KEEPERS = (Role.ORGANISATION_CONTACT, *Role.STAFF)
 CHECK_PATH = "/registry/activities/?organisation={id}&checked=stale"
 
 
-def stale_before(today: date) -> date:
-    """An activity last checked before this day is stale on ``today``."""
-    return today - relativedelta(months=Activity.STALE_MONTHS)
-
-
-def is_stale(activity: Activity, today: date) -> bool:
-    return activity.checked_on < stale_before(today)
+stale_before = activity_rules.stale_before
+is_stale = activity_rules.is_stale
 
 
 def stale_clause(today: date):

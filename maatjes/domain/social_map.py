@@ -16,7 +16,6 @@ from datetime import date, time
 from urllib.parse import urlencode
 
 from babel import Locale, dates
-from dateutil.relativedelta import relativedelta
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
@@ -120,10 +119,15 @@ class MapFilters:
 PUBLIC_STATUSES = ("member", "partner")
 
 
+def public_organisation_clause() -> ColumnElement[bool]:
+    """Organisations on the map and in its export: the pact's members and partners."""
+    return Organisation.status.in_(PUBLIC_STATUSES)
+
+
 def public_clause() -> ColumnElement[bool]:
     """Activities anyone may see: not archived, of a member or partner of the pact (the query
     joins Organisation)."""
-    return and_(Activity.archived.is_(False), Organisation.status.in_(PUBLIC_STATUSES))
+    return and_(Activity.archived.is_(False), public_organisation_clause())
 
 
 def _words_clause(q: str) -> ColumnElement[bool] | None:
@@ -313,8 +317,10 @@ def filter_choices(session: Session) -> MapChoices:
 
 
 def is_stale(activity: Activity, today: date) -> bool:
-    """Not checked for more than ``Activity.STALE_MONTHS`` months."""
-    return activity.checked_on < today - relativedelta(months=Activity.STALE_MONTHS)
+    """Not checked for more than ``Activity.STALE_MONTHS`` months (``activities.stale_before``)."""
+    from maatjes.domain.activities import is_stale as stale
+
+    return stale(activity, today)
 
 
 def _locale() -> Locale:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from maatjes.blueprints import (
     confirmation_page,
     confirmed,
+    form_status,
     or_404,
     roles_required,
     show_violation,
@@ -58,14 +59,6 @@ def keeper_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return login_required(wrapped)
-
-
-def form_status(form) -> int:
-    """The answer to a refused form: 400 for a stale page (CSRF), else 422; 200 when shown."""
-    if not form.is_submitted():
-        return 200
-    token = getattr(form, "csrf_token", None)
-    return 400 if token is not None and token.errors else 422
 
 
 def public_path(activity_id: int) -> str:

@@ -1,8 +1,6 @@
 """The pact's meetings: the list, a meeting's page with the small forms that record it
 (agenda, attendance, minutes, decisions, actions), the year's attendance, and the actions."""
 
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from maatjes.blueprints import or_404, show_violation, today
+from maatjes.blueprints import module_access, or_404, show_violation, today
 from maatjes.blueprints.auth.views import safe_next
 from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.meetings.forms import (
@@ -37,21 +35,8 @@ bp = Blueprint("meetings", __name__, url_prefix="/registry/meetings")
 MODULE = "meetings"
 
 
-def _allowed(check):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not check(current_user, MODULE):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
-reads = _allowed(registry_access.may_read)
-edits = _allowed(registry_access.may_edit)
+reads = module_access(MODULE)
+edits = module_access(MODULE, edit=True)
 
 
 # --- The list -------------------------------------------------------------------------------

@@ -1,18 +1,17 @@
 """Projects (with their budget lines and the Money Maatjes figures) and signals."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from maatjes.blueprints import (
     confirmation_page,
     confirmed,
+    form_status,
+    module_access,
     or_404,
     show_violation,
     today,
@@ -40,30 +39,6 @@ from maatjes.models import (
 )
 
 bp = Blueprint("projects", __name__, url_prefix="/registry")
-
-
-def module_access(module: str, *, edit: bool = False) -> Callable:
-    """Log-in required; the registry's rule for ``module`` decides (else 403)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            allowed = registry_access.may_edit if edit else registry_access.may_read
-            if not allowed(current_user, module):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
-def form_status(form) -> int:
-    """The answer to a refused form: 400 for a stale page (CSRF), else 422; 200 when shown."""
-    if not form.is_submitted():
-        return 200
-    token = getattr(form, "csrf_token", None)
-    return 400 if token is not None and token.errors else 422
 
 
 # --- projects -------------------------------------------------------------------------------

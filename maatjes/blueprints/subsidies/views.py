@@ -8,10 +8,16 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from maatjes.blueprints import confirmation_page, confirmed, or_404, show_violation
+from maatjes.blueprints import (
+    confirmation_page,
+    confirmed,
+    form_status,
+    module_access,
+    or_404,
+    show_violation,
+)
 from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.projects.forms import RemoveForm
-from maatjes.blueprints.projects.views import form_status, module_access
 from maatjes.blueprints.subsidies.forms import ApplicationForm, ParticipantForm
 from maatjes.domain import registry_access
 from maatjes.domain import subsidies as rules

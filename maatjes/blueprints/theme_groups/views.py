@@ -1,16 +1,14 @@
 """Theme groups: the list, a group's page with its members, meetings, projects and signals,
 and the admin's forms (new, edit, members)."""
 
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from maatjes.blueprints import or_404, show_violation, today
+from maatjes.blueprints import form_status, module_access, or_404, show_violation, today
 from maatjes.blueprints.listing import Filter, ListArgs, paginate
 from maatjes.blueprints.theme_groups.forms import MembersForm, ThemeGroupForm
 from maatjes.domain import registry_access, search
@@ -24,27 +22,8 @@ bp = Blueprint("theme_groups", __name__, url_prefix="/registry/theme-groups")
 MODULE = "theme_groups"
 
 
-def _allowed(check):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not check(current_user, MODULE):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
-reads = _allowed(registry_access.may_read)
-edits = _allowed(registry_access.may_edit)
-
-
-def _status(form) -> int:
-    if "csrf_token" in form and form.csrf_token.errors:
-        return 400
-    return 422 if form.is_submitted() else 200
+reads = module_access(MODULE)
+edits = module_access(MODULE, edit=True)
 
 
 @bp.route("/")
@@ -103,7 +82,7 @@ def new():
             db.session.commit()
             flash(_("Theme group added."), "success")
             return redirect(url_for("theme_groups.detail", theme_group_id=group.id))
-    return render_template("theme_groups/form.html", form=form, group=None), _status(form)
+    return render_template("theme_groups/form.html", form=form, group=None), form_status(form)
 
 
 @bp.route("/<int:theme_group_id>/edit", methods=["GET", "POST"])
@@ -120,7 +99,7 @@ def edit(theme_group_id: int):
             db.session.commit()
             flash(_("Theme group saved."), "success")
             return redirect(url_for("theme_groups.detail", theme_group_id=group.id))
-    return render_template("theme_groups/form.html", form=form, group=group), _status(form)
+    return render_template("theme_groups/form.html", form=form, group=group), form_status(form)
 
 
 def _members_form(group: ThemeGroup, bound: bool) -> MembersForm:
